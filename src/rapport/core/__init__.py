@@ -1,0 +1,1 @@
+"""Helpers that know no domain: clock, crypto, i18n, pagination, outbound HTTP."""

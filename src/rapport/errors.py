@@ -1,0 +1,70 @@
+"""One error hierarchy for every domain; ``rapport.web.errors`` renders it as HTML or JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldError:
+    loc: str
+    msg: str
+    type: str = "value_error"
+
+
+class RapportError(Exception):
+    status_code = 400
+    title = "Bad request"
+
+    def __init__(self, message: str, *, errors: list[FieldError] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or []
+
+
+class NotFound(RapportError):
+    status_code = 404
+    title = "Not found"
+
+
+class PermissionDenied(RapportError):
+    status_code = 403
+    title = "Not allowed"
+
+
+class NotAuthenticated(RapportError):
+    status_code = 401
+    title = "Sign-in required"
+
+
+class ValidationFailed(RapportError):
+    """Bad input: names the field, what is wrong and how to fix it."""
+
+    status_code = 422
+    title = "Please correct the highlighted field"
+
+    def __init__(self, field: str, message: str, fix: str = "") -> None:
+        text = f"{message} {fix}".strip()
+        super().__init__(text, errors=[FieldError(loc=field, msg=text)])
+        self.field = field
+
+
+class Conflict(RapportError):
+    status_code = 409
+    title = "Conflict"
+
+
+class RateLimited(RapportError):
+    status_code = 429
+    title = "Too many attempts"
+
+
+class ExternalServiceError(RapportError):
+    """A network or outside service failed; ``permanent`` says whether retrying can help."""
+
+    status_code = 502
+    title = "An outside service failed"
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
