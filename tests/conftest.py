@@ -7,18 +7,25 @@ PostgreSQL too. The world: alice owns workspace A, bob edits in A, carol owns wo
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from rapport.config import Settings, load_settings
 from rapport.db import Base, make_engine
 from rapport.models import import_all_models
+from rapport.web.app import create_app
+from rapport.workspaces import service
+from rapport.workspaces.models import User, Workspace
 
 POSTGRES_URL = os.environ.get("RAPPORT_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
@@ -96,3 +103,93 @@ def db(session_factory: sessionmaker[Session]) -> Iterator[Session]:
     session = session_factory()
     yield session
     session.close()
+
+
+# --- the app and the world ------------------------------------------------------------
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return load_settings(
+        env="test",
+        data_dir=tmp_path / "data",
+        secret_key="test-secret-key-that-is-long-enough-for-fernet",
+        base_url="http://testserver",
+        smtp_host="",
+        run_worker_in_process=False,
+    )
+
+
+@pytest.fixture
+def app(settings: Settings, session_factory: sessionmaker[Session]) -> FastAPI:
+    return create_app(settings, session_factory)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, base_url="http://testserver") as test_client:
+        yield test_client
+
+
+@dataclass
+class World:
+    alice: User
+    bob: User
+    carol: User
+    a: Workspace
+    b: Workspace
+
+
+@pytest.fixture
+def world(db: Session) -> World:
+    """alice owns workspace A, bob edits in A, carol owns workspace B."""
+    org_a = service.create_organisation(db, name="Lakeside Test Practice")
+    org_b = service.create_organisation(db, name="Other Practice")
+    a = service.create_workspace(
+        db,
+        organisation=org_a,
+        details=service.WorkspaceDetails(name="Workspace A", phone="+1 555 201 3344"),
+        slug="ws-a",
+    )
+    b = service.create_workspace(
+        db, organisation=org_b, details=service.WorkspaceDetails(name="Workspace B"), slug="ws-b"
+    )
+    alice = service.create_user(db, email="alice@example.com", name="Alice", password=PASSWORD)
+    bob = service.create_user(db, email="bob@example.com", name="Bob", password=PASSWORD)
+    carol = service.create_user(db, email="carol@example.com", name="Carol", password=PASSWORD)
+    service.add_member(db, workspace=a, user=alice, role="owner", actor=None)
+    service.add_member(db, workspace=a, user=bob, role="editor", actor=alice)
+    service.add_member(db, workspace=b, user=carol, role="owner", actor=None)
+    db.commit()
+    return World(alice, bob, carol, a, b)
+
+
+def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> str:
+    """Sign in through the real form; returns the session's CSRF token for later posts."""
+    client.cookies.clear()
+    page = client.get("/login")
+    token = csrf_from(page.text)
+    response = client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return csrf_from(client.get("/account").text)
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def make_user(db: Session, workspace: Workspace, role: str) -> User:
+    user = service.create_user(
+        db, email=f"{role}-{uuid.uuid4().hex[:6]}@example.com", name=role.title(), password=PASSWORD
+    )
+    service.add_member(db, workspace=workspace, user=user, role=role, actor=None)
+    db.commit()
+    return user

@@ -11,14 +11,9 @@ MODEL_MODULES = (
     "rapport.workspaces.models",
     "rapport.jobs.models",
     "rapport.notifications.models",
-    "rapport.guard.consent.models",
 )
 
 
 def import_all_models() -> None:
     for module in MODEL_MODULES:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
+        importlib.import_module(module)

@@ -1,0 +1,174 @@
+"""Request dependencies: the database session, who is asking, which workspace, what they may do.
+
+The request owns the unit of work: services flush, ``get_db`` commits once at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine, Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from rapport.config import Settings
+from rapport.core import i18n
+from rapport.core.crypto import constant_time_equal
+from rapport.errors import NotAuthenticated, NotFound, PermissionDenied
+from rapport.workspaces import access, auth, service
+from rapport.workspaces.models import ApiToken, User, UserSession, Workspace
+from rapport.workspaces.roles import PERMISSIONS, can
+
+SESSION_COOKIE = "rapport_session"
+ANON_CSRF_COOKIE = "rapport_csrf"
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    session: Session = request.app.state.session_factory()
+    request.state.db = session
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+DbDep = Annotated[Session, Depends(get_db)]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+@dataclass
+class Auth:
+    user: User
+    session_row: UserSession | None = None
+    token: ApiToken | None = None
+
+    @property
+    def csrf_token(self) -> str:
+        return self.session_row.csrf_token if self.session_row else ""
+
+
+async def _submitted_csrf(request: Request) -> str:
+    header = request.headers.get("x-csrf-token", "")
+    if header:
+        return header
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        value = form.get("csrf_token", "")
+        return value if isinstance(value, str) else ""
+    return ""
+
+
+async def check_csrf(request: Request, expected: str) -> None:
+    if request.method not in UNSAFE_METHODS:
+        return
+    submitted = await _submitted_csrf(request)
+    if not expected or not submitted or not constant_time_equal(submitted, expected):
+        raise PermissionDenied(
+            "This form has expired or did not come from Rapport (CSRF check). Reload the page "
+            "and try again."
+        )
+
+
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    return header[7:].strip() if header.lower().startswith("bearer ") else ""
+
+
+async def optional_auth(request: Request, db: DbDep, settings: SettingsDep) -> Auth | None:
+    """Who is asking: an API token (Authorization: Bearer) or a signed-in browser session."""
+    if cached := getattr(request.state, "auth", None):
+        return cached  # type: ignore[no-any-return]
+    result: Auth | None = None
+    if raw := _bearer(request):
+        token = access.authenticate_token(db, raw=raw)
+        if token is None:
+            raise NotAuthenticated("The API token is unknown or revoked. Create a new one.")
+        creator = db.get(User, token.created_by_id) if token.created_by_id else None
+        result = Auth(user=creator or User(id=0, email="api", name=token.name), token=token)
+    elif raw := request.cookies.get(SESSION_COOKIE, ""):
+        row = auth.load_session(db, raw=raw, settings=settings)
+        if row is not None and not row.second_factor_pending:
+            await check_csrf(request, row.csrf_token)
+            result = Auth(user=row.user, session_row=row)
+            i18n.set_locale(row.user.locale)
+    request.state.auth = result
+    return result
+
+
+async def current_auth(auth_: Annotated[Auth | None, Depends(optional_auth)]) -> Auth:
+    if auth_ is None:
+        raise NotAuthenticated("Please sign in.")
+    return auth_
+
+
+AuthDep = Annotated[Auth, Depends(current_auth)]
+
+
+@dataclass
+class WorkspaceCtx:
+    workspace: Workspace
+    role: str
+    auth: Auth
+
+    @property
+    def user(self) -> User:
+        return self.auth.user
+
+    @property
+    def actor(self) -> User | None:
+        """The user to record in the audit trail (None for a token without a creator)."""
+        return self.auth.user if self.auth.user.id else None
+
+    def can(self, permission: str) -> bool:
+        return can(self.role, permission)
+
+
+def _resolve_workspace(db: Session, slug: str, auth_: Auth) -> WorkspaceCtx:
+    if auth_.token is not None:
+        if auth_.token.workspace.slug != slug:
+            raise NotFound(f"No workspace “{slug}”.")
+        return WorkspaceCtx(auth_.token.workspace, auth_.token.role, auth_)
+    workspace, role = service.workspace_for_member(db, slug=slug, user=auth_.user)
+    return WorkspaceCtx(workspace, role, auth_)
+
+
+def require(
+    permission: str,
+) -> Callable[[Request, str, Session, Auth], Coroutine[Any, Any, WorkspaceCtx]]:
+    """A dependency for routes under /w/{slug} or /api/v1/workspaces/{slug}.
+
+    Non-members get 404 (the workspace's existence is not revealed); members without the
+    permission get 403. The permission is kept on the function so tests can walk the routes.
+    """
+    if permission not in PERMISSIONS:
+        raise KeyError(permission)
+
+    async def dependency(request: Request, slug: str, db: DbDep, auth_: AuthDep) -> WorkspaceCtx:
+        ctx = _resolve_workspace(db, slug, auth_)
+        request.state.workspace_ctx = ctx
+        if not ctx.can(permission):
+            raise PermissionDenied(
+                f"Your role ({ctx.role}) may not do this: "
+                f"{PERMISSIONS[permission][0].lower()}. Ask an owner of {ctx.workspace.name}."
+            )
+        return ctx
+
+    dependency.permission = permission  # type: ignore[attr-defined]
+    return dependency
+
+
+async def anon_csrf(request: Request) -> None:
+    """Double-submit check for forms used before sign-in (login, reset, invitation)."""
+    await check_csrf(request, request.cookies.get(ANON_CSRF_COOKIE, ""))

@@ -1,0 +1,97 @@
+"""The one error handler: RapportError → problem+json for the API, a page or a form for HTML."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from rapport.errors import FieldError, NotAuthenticated, RapportError
+
+log = logging.getLogger("rapport.web")
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
+        "accept", ""
+    )
+
+
+def _sentence(error: dict[str, Any]) -> FieldError:
+    loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "form")]
+    field = ".".join(loc) or "request"
+    message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
+    return FieldError(loc=field, msg=f"{field}: {message}", type=str(error.get("type", "")))
+
+
+def problem(status: int, title: str, detail: str, errors: list[FieldError]) -> JSONResponse:
+    body = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "errors": [{"loc": e.loc, "msg": e.msg, "type": e.type} for e in errors],
+    }
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def render_error_page(request: Request, status: int, title: str, detail: str) -> Response:
+    templates = request.app.state.templates
+    return templates.TemplateResponse(  # type: ignore[no-any-return]
+        request,
+        "errors/error.html",
+        {"status": status, "title": title, "detail": detail},
+        status_code=status,
+    )
+
+
+async def handle_rapport_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RapportError)
+    if wants_json(request):
+        return problem(exc.status_code, exc.title, exc.message, exc.errors)
+    if isinstance(exc, NotAuthenticated):
+        target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+        return RedirectResponse(f"/login?next={target}", status_code=303)
+    return render_error_page(request, exc.status_code, exc.title, exc.message)
+
+
+async def handle_validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = [_sentence(e) for e in exc.errors()]
+    detail = "; ".join(e.msg for e in errors)
+    if wants_json(request):
+        return problem(422, "The request is not valid", detail, errors)
+    return render_error_page(request, 422, "Please check what you entered", detail)
+
+
+async def handle_http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "Error")
+    detail = str(exc.detail) if exc.detail else title
+    if exc.status_code == 404:
+        detail = "There is nothing at this address. Check the link or go back to Today."
+    if wants_json(request):
+        return problem(exc.status_code, title, detail, [])
+    return render_error_page(request, exc.status_code, title, detail)
+
+
+async def handle_unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    detail = "Something went wrong on our side. Nothing was changed; please try again."
+    if wants_json(request):
+        return problem(500, "Internal error", detail, [])
+    return render_error_page(request, 500, "Internal error", detail)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RapportError, handle_rapport_error)
+    app.add_exception_handler(RequestValidationError, handle_validation_error)
+    app.add_exception_handler(StarletteHTTPException, handle_http_error)
+    app.add_exception_handler(Exception, handle_unexpected)

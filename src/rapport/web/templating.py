@@ -1,0 +1,65 @@
+"""Jinja2 set-up shared by every domain's views: loaders, i18n, filters, the page context."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+
+from rapport.core import i18n
+from rapport.core.crypto import new_token
+
+TEMPLATE_PACKAGES = ("web", "workspaces", "jobs", "notifications", "guard")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _loader() -> ChoiceLoader:
+    dirs = [ROOT / pkg / "templates" for pkg in TEMPLATE_PACKAGES]
+    return ChoiceLoader([FileSystemLoader(str(d)) for d in dirs if d.is_dir()])
+
+
+def anon_csrf_token(request: Request) -> str:
+    """The double-submit token for pages seen before sign-in; ``render`` sets its cookie."""
+    token = getattr(request.state, "anon_csrf", "") or request.cookies.get("rapport_csrf", "")
+    if not token:
+        token = new_token(24)
+        request.state.anon_csrf = token
+    return token
+
+
+def _page_context(request: Request) -> dict[str, Any]:
+    """Values every page needs: who is signed in, where, and the shell's badges."""
+    auth = getattr(request.state, "auth", None)
+    ctx = getattr(request.state, "workspace_ctx", None)
+    shell = getattr(request.state, "shell", None) or {}
+    return {
+        "auth": auth,
+        "user": auth.user if auth else None,
+        "csrf_token": auth.csrf_token if auth else anon_csrf_token(request),
+        "ws": ctx,
+        "workspace": ctx.workspace if ctx else None,
+        "locale": i18n.current_locale(),
+        "shell": shell,
+        "current_path": request.url.path,
+    }
+
+
+def make_templates() -> Jinja2Templates:
+    env = Environment(
+        loader=_loader(),
+        autoescape=select_autoescape(["html", "xml"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["datetime"] = i18n.fmt_datetime
+    env.filters["date"] = i18n.fmt_date
+    env.filters["number"] = i18n.fmt_number
+    env.filters["tojson_attr"] = lambda value: json.dumps(value)
+    env.globals["LOCALE_NAMES"] = i18n.LOCALE_NAMES
+    return Jinja2Templates(env=env, context_processors=[_page_context])

@@ -1,0 +1,341 @@
+"""Organisations, workspaces, people and memberships. Functions never commit."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from rapport.core.crypto import hash_password
+from rapport.errors import Conflict, NotFound, ValidationFailed
+from rapport.workspaces import audit
+from rapport.workspaces.models import Membership, Organisation, StaffMember, User, Workspace
+from rapport.workspaces.roles import ROLES
+
+PRACTICE_TYPES = ("clinic", "dental", "eye_care", "hospital_department", "other")
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+MIN_PASSWORD_LENGTH = 10
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:60] or "workspace"
+
+
+def clean_email(email: str, field: str = "email") -> str:
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise ValidationFailed(
+            field, f"“{email}” is not a valid email address.", str(exc)
+        ) from None
+
+
+def check_password(password: str, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            field,
+            f"The password is too short ({len(password)} characters).",
+            f"Use at least {MIN_PASSWORD_LENGTH} characters; a few unrelated words work well.",
+        )
+
+
+def check_role(role: str, field: str = "role") -> str:
+    if role not in ROLES:
+        raise ValidationFailed(
+            field, f"“{role}” is not a role.", f"Use one of: {', '.join(ROLES)}."
+        )
+    return role
+
+
+def check_timezone(tz: str, field: str = "timezone") -> str:
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationFailed(
+            field, f"“{tz}” is not a time zone.", "Use an IANA name such as Europe/Amsterdam."
+        ) from None
+    return tz
+
+
+def _unique_slug(session: Session, model: type[Organisation] | type[Workspace], slug: str) -> str:
+    if not SLUG_RE.match(slug):
+        raise ValidationFailed(
+            "slug",
+            f"“{slug}” can't be used in a web address.",
+            "Use lowercase letters, digits and -.",
+        )
+    if session.scalar(select(model.id).where(model.slug == slug)) is not None:
+        raise Conflict(f"The slug “{slug}” is taken; choose another.")
+    return slug
+
+
+def create_organisation(
+    session: Session, *, name: str, slug: str | None = None, require_totp: bool = False
+) -> Organisation:
+    if not name.strip():
+        raise ValidationFailed("name", "The organisation needs a name.")
+    org = Organisation(
+        name=name.strip(),
+        slug=_unique_slug(session, Organisation, slug or slugify(name)),
+        require_totp=require_totp,
+    )
+    session.add(org)
+    session.flush()
+    return org
+
+
+@dataclass(frozen=True)
+class WorkspaceDetails:
+    """The practice's own public details: the guard treats them as 'ours', not a patient's."""
+
+    name: str
+    timezone: str = "Europe/Amsterdam"
+    locale: str = "en"
+    practice_type: str = "clinic"
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    website: str = ""
+    opening_hours: str = ""
+    require_approval: bool = True
+
+
+def _check_details(details: WorkspaceDetails) -> None:
+    if not details.name.strip():
+        raise ValidationFailed("name", "The workspace needs a name, usually the practice's name.")
+    check_timezone(details.timezone)
+    if details.locale not in ("en", "nl"):
+        raise ValidationFailed("locale", f"“{details.locale}” is not supported.", "Use en or nl.")
+    if details.practice_type not in PRACTICE_TYPES:
+        raise ValidationFailed(
+            "practice_type", "Unknown practice type.", f"Use one of: {', '.join(PRACTICE_TYPES)}."
+        )
+    if details.email:
+        clean_email(details.email)
+
+
+def create_workspace(
+    session: Session,
+    *,
+    organisation: Organisation,
+    details: WorkspaceDetails,
+    slug: str | None = None,
+    actor: User | None = None,
+) -> Workspace:
+    _check_details(details)
+    workspace = Workspace(
+        organisation_id=organisation.id,
+        slug=_unique_slug(session, Workspace, slug or slugify(details.name)),
+        **vars(details),
+    )
+    workspace.name = details.name.strip()
+    session.add(workspace)
+    session.flush()
+    audit.record(
+        session,
+        workspace_id=workspace.id,
+        actor=actor,
+        action="workspace.created",
+        object_type="workspace",
+        object_id=workspace.id,
+        summary={"name": workspace.name},
+    )
+    return workspace
+
+
+def update_workspace(
+    session: Session, *, workspace: Workspace, details: WorkspaceDetails, actor: User | None
+) -> Workspace:
+    _check_details(details)
+    before = {k: getattr(workspace, k) for k in vars(details)}
+    for key, value in vars(details).items():
+        setattr(workspace, key, value.strip() if isinstance(value, str) else value)
+    after = {k: getattr(workspace, k) for k in vars(details)}
+    changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if changed:
+        audit.record(
+            session,
+            workspace_id=workspace.id,
+            actor=actor,
+            action="workspace.updated",
+            object_type="workspace",
+            object_id=workspace.id,
+            summary={"changed": changed},
+        )
+    return workspace
+
+
+def set_staff(
+    session: Session, *, workspace: Workspace, staff: list[tuple[str, str]], actor: User | None
+) -> None:
+    """Replace the published staff list (name, title)."""
+    cleaned = [(n.strip(), t.strip()) for n, t in staff if n.strip()]
+    before = [(s.name, s.title) for s in workspace.staff]
+    if cleaned == before:
+        return
+    workspace.staff.clear()
+    session.flush()
+    for name, title in cleaned:
+        workspace.staff.append(StaffMember(workspace_id=workspace.id, name=name, title=title))
+    audit.record(
+        session,
+        workspace_id=workspace.id,
+        actor=actor,
+        action="workspace.staff_changed",
+        object_type="workspace",
+        object_id=workspace.id,
+        summary={"before": before, "after": cleaned},
+    )
+
+
+def create_user(
+    session: Session, *, email: str, name: str, password: str, locale: str = "en"
+) -> User:
+    email = clean_email(email)
+    if not name.strip():
+        raise ValidationFailed("name", "Please give a name.")
+    check_password(password)
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict(f"There is already an account for {email}.")
+    user = User(
+        email=email, name=name.strip(), password_hash=hash_password(password), locale=locale
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def get_user_by_email(session: Session, *, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def get_workspace_by_slug(session: Session, *, slug: str) -> Workspace:
+    workspace = session.scalar(select(Workspace).where(Workspace.slug == slug))
+    if workspace is None:
+        raise NotFound(f"No workspace “{slug}”.")
+    return workspace
+
+
+def membership_of(session: Session, *, user: User, workspace: Workspace) -> Membership | None:
+    return session.scalar(
+        select(Membership).where(
+            Membership.user_id == user.id, Membership.workspace_id == workspace.id
+        )
+    )
+
+
+def workspace_for_member(session: Session, *, slug: str, user: User) -> tuple[Workspace, str]:
+    """The workspace and the user's role; NotFound (never 403) for non-members, to hide it."""
+    workspace = session.scalar(select(Workspace).where(Workspace.slug == slug))
+    member = membership_of(session, user=user, workspace=workspace) if workspace else None
+    if workspace is None or member is None:
+        raise NotFound(f"No workspace “{slug}”.")
+    return workspace, member.role
+
+
+def workspaces_of(session: Session, *, user: User) -> list[tuple[Workspace, str]]:
+    rows = session.execute(
+        select(Workspace, Membership.role)
+        .join(Membership, Membership.workspace_id == Workspace.id)
+        .where(Membership.user_id == user.id)
+        .order_by(Workspace.name)
+    )
+    return [(w, r) for w, r in rows]
+
+
+def add_member(
+    session: Session, *, workspace: Workspace, user: User, role: str, actor: User | None
+) -> Membership:
+    check_role(role)
+    if membership_of(session, user=user, workspace=workspace):
+        raise Conflict(f"{user.email} is already a member of {workspace.name}.")
+    member = Membership(workspace_id=workspace.id, user_id=user.id, role=role)
+    session.add(member)
+    session.flush()
+    audit.record(
+        session,
+        workspace_id=workspace.id,
+        actor=actor,
+        action="member.added",
+        object_type="user",
+        object_id=user.id,
+        summary={"email": user.email, "role": role},
+    )
+    return member
+
+
+def _owner_count(session: Session, workspace: Workspace) -> int:
+    return (
+        session.scalar(
+            select(func.count()).where(
+                Membership.workspace_id == workspace.id, Membership.role == "owner"
+            )
+        )
+        or 0
+    )
+
+
+def list_members(session: Session, *, workspace: Workspace) -> list[Membership]:
+    return list(
+        session.scalars(
+            select(Membership)
+            .join(User)
+            .where(Membership.workspace_id == workspace.id)
+            .order_by(User.name)
+        )
+    )
+
+
+def _member_or_raise(session: Session, workspace: Workspace, user_id: int) -> Membership:
+    member = session.scalar(
+        select(Membership).where(
+            Membership.workspace_id == workspace.id, Membership.user_id == user_id
+        )
+    )
+    if member is None:
+        raise NotFound("That person is not a member of this workspace.")
+    return member
+
+
+def change_role(
+    session: Session, *, workspace: Workspace, user_id: int, role: str, actor: User | None
+) -> Membership:
+    check_role(role)
+    member = _member_or_raise(session, workspace, user_id)
+    if member.role == "owner" and role != "owner" and _owner_count(session, workspace) == 1:
+        raise Conflict("A workspace needs at least one owner: make someone else owner first.")
+    before = member.role
+    member.role = role
+    audit.record(
+        session,
+        workspace_id=workspace.id,
+        actor=actor,
+        action="member.role_changed",
+        object_type="user",
+        object_id=user_id,
+        summary={"email": member.user.email, "before": before, "after": role},
+    )
+    return member
+
+
+def remove_member(
+    session: Session, *, workspace: Workspace, user_id: int, actor: User | None
+) -> None:
+    member = _member_or_raise(session, workspace, user_id)
+    if member.role == "owner" and _owner_count(session, workspace) == 1:
+        raise Conflict("You can't remove the last owner of a workspace.")
+    audit.record(
+        session,
+        workspace_id=workspace.id,
+        actor=actor,
+        action="member.removed",
+        object_type="user",
+        object_id=user_id,
+        summary={"email": member.user.email, "role": member.role},
+    )
+    session.delete(member)

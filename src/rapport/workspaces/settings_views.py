@@ -1,0 +1,331 @@
+"""The account page and a workspace's settings: practice details, team, API tokens, audit."""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated
+
+import segno
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import PlainTextResponse, Response
+
+from rapport.core.i18n import LOCALES
+from rapport.core.i18n import gettext as _
+from rapport.errors import RapportError
+from rapport.web.deps import AuthDep, DbDep, SettingsDep, WorkspaceCtx, require
+from rapport.web.pages import redirect, render
+from rapport.workspaces import access, audit, auth, outbox, service
+from rapport.workspaces.roles import PERMISSIONS, ROLE_LABELS, ROLES
+
+router = APIRouter()
+PAGE_SIZE = 50
+
+
+def _errors(exc: RapportError) -> dict[str, str]:
+    return {e.loc: e.msg for e in exc.errors} or {"form": exc.message}
+
+
+def _qr_svg(data: str) -> str:
+    buffer = io.BytesIO()
+    segno.make(data, error="m").save(buffer, kind="svg", scale=4, xmldecl=False, svgns=True)
+    return buffer.getvalue().decode()
+
+
+# --- account --------------------------------------------------------------------------
+
+
+@router.get("/account")
+def account(request: Request, auth_: AuthDep, settings: SettingsDep) -> Response:
+    context: dict[str, object] = {"title": _("Account and security"), "locales": LOCALES}
+    if request.query_params.get("setup") == "totp" and not auth_.user.totp_enabled:
+        setup = auth.begin_totp(auth_.user)
+        context.update(totp_secret=setup.secret, totp_qr=_qr_svg(setup.provisioning_uri))
+    return render(request, "workspaces/account.html", context)
+
+
+@router.post("/account/profile")
+def update_profile(
+    db: DbDep,
+    auth_: AuthDep,
+    name: Annotated[str, Form()] = "",
+    locale: Annotated[str, Form()] = "en",
+) -> Response:
+    if name.strip():
+        auth_.user.name = name.strip()
+    auth_.user.locale = locale if locale in LOCALES else "en"
+    return redirect("/account", flash=_("Saved."))
+
+
+@router.post("/account/totp")
+def confirm_totp(
+    request: Request,
+    auth_: AuthDep,
+    settings: SettingsDep,
+    secret: Annotated[str, Form()] = "",
+    code: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        codes = auth.confirm_totp(
+            auth_.user, secret=secret, code=code, secret_key=settings.ensure_secret_key()
+        )
+    except RapportError as exc:
+        context = {
+            "title": _("Account and security"),
+            "locales": LOCALES,
+            "errors": _errors(exc),
+            "totp_secret": secret,
+            "totp_qr": _qr_svg(auth.totp_uri(auth_.user, secret)),
+        }
+        return render(request, "workspaces/account.html", context, 422)
+    return render(
+        request,
+        "workspaces/account.html",
+        {"title": _("Account and security"), "locales": LOCALES, "recovery_codes": codes},
+    )
+
+
+@router.post("/account/totp/disable")
+def disable_totp(auth_: AuthDep) -> Response:
+    if access.totp_required_by_org(auth_.user):
+        return redirect(
+            "/account",
+            flash=_("Your organisation requires a second factor; it can't be turned off."),
+            kind="danger",
+        )
+    auth.disable_totp(auth_.user)
+    return redirect("/account", flash=_("Second factor turned off."), kind="warning")
+
+
+# --- practice details and staff -------------------------------------------------------
+
+SettingsCtx = Annotated[WorkspaceCtx, Depends(require("workspace.view"))]
+ManageCtx = Annotated[WorkspaceCtx, Depends(require("workspace.manage"))]
+MembersCtx = Annotated[WorkspaceCtx, Depends(require("members.manage"))]
+TokensCtx = Annotated[WorkspaceCtx, Depends(require("tokens.manage"))]
+AuditCtx = Annotated[WorkspaceCtx, Depends(require("audit.view"))]
+
+
+@router.get("/w/{slug}/settings")
+def practice_settings(request: Request, ctx: SettingsCtx) -> Response:
+    return render(
+        request,
+        "workspaces/settings.html",
+        {"title": _("Settings"), "tab": "practice", "types": service.PRACTICE_TYPES},
+    )
+
+
+@router.post("/w/{slug}/settings")
+def save_practice_settings(
+    request: Request,
+    db: DbDep,
+    ctx: ManageCtx,
+    name: Annotated[str, Form()] = "",
+    timezone: Annotated[str, Form()] = "",
+    locale: Annotated[str, Form()] = "en",
+    practice_type: Annotated[str, Form()] = "clinic",
+    phone: Annotated[str, Form()] = "",
+    email: Annotated[str, Form()] = "",
+    address: Annotated[str, Form()] = "",
+    website: Annotated[str, Form()] = "",
+    opening_hours: Annotated[str, Form()] = "",
+    require_approval: Annotated[bool, Form()] = False,
+    staff: Annotated[str, Form()] = "",
+) -> Response:
+    details = service.WorkspaceDetails(
+        name=name,
+        timezone=timezone,
+        locale=locale,
+        practice_type=practice_type,
+        phone=phone,
+        email=email,
+        address=address,
+        website=website,
+        opening_hours=opening_hours,
+        require_approval=require_approval,
+    )
+    try:
+        with db.begin_nested():
+            service.update_workspace(db, workspace=ctx.workspace, details=details, actor=ctx.user)
+            service.set_staff(db, workspace=ctx.workspace, staff=parse_staff(staff), actor=ctx.user)
+    except RapportError as exc:
+        db.expire(ctx.workspace)
+        context = {
+            "title": _("Settings"),
+            "tab": "practice",
+            "types": service.PRACTICE_TYPES,
+            "errors": _errors(exc),
+            "form": details,
+            "staff_text": staff,
+        }
+        return render(request, "workspaces/settings.html", context, exc.status_code)
+    return redirect(f"/w/{ctx.workspace.slug}/settings", flash=_("Practice details saved."))
+
+
+def parse_staff(text: str) -> list[tuple[str, str]]:
+    """One person a line: ``Name, Title`` (the title is optional)."""
+    rows = []
+    for line in text.splitlines():
+        name, _sep, title = line.partition(",")
+        if name.strip():
+            rows.append((name.strip(), title.strip()))
+    return rows
+
+
+# --- team ------------------------------------------------------------------------------
+
+
+def _team_context(db: DbDep, ctx: WorkspaceCtx, **extra: object) -> dict[str, object]:
+    return {
+        "title": _("Team"),
+        "tab": "team",
+        "members": service.list_members(db, workspace=ctx.workspace),
+        "invitations": access.list_invitations(db, workspace=ctx.workspace),
+        "roles": ROLES,
+        "role_labels": ROLE_LABELS,
+        "permissions": PERMISSIONS,
+        **extra,
+    }
+
+
+@router.get("/w/{slug}/settings/team")
+def team(request: Request, db: DbDep, ctx: SettingsCtx) -> Response:
+    return render(request, "workspaces/team.html", _team_context(db, ctx))
+
+
+@router.post("/w/{slug}/settings/team/invite")
+def invite(
+    request: Request,
+    db: DbDep,
+    settings: SettingsDep,
+    ctx: MembersCtx,
+    email: Annotated[str, Form()] = "",
+    role: Annotated[str, Form()] = "editor",
+) -> Response:
+    try:
+        invitation, token = access.invite(
+            db, workspace=ctx.workspace, email=email, role=role, actor=ctx.user
+        )
+    except RapportError as exc:
+        context = _team_context(db, ctx, errors=_errors(exc), invite_email=email)
+        return render(request, "workspaces/team.html", context, exc.status_code)
+    emailed = outbox.send_invitation(
+        settings, invitation=invitation, workspace=ctx.workspace, inviter=ctx.user, token=token
+    )
+    link = None if emailed else outbox.invitation_link(settings, token)
+    context = _team_context(db, ctx, new_link=link, invited=invitation.email)
+    return render(request, "workspaces/team.html", context)
+
+
+@router.post("/w/{slug}/settings/team/{user_id}/role")
+def change_role(
+    db: DbDep, ctx: MembersCtx, user_id: int, role: Annotated[str, Form()] = ""
+) -> Response:
+    service.change_role(db, workspace=ctx.workspace, user_id=user_id, role=role, actor=ctx.user)
+    return redirect(f"/w/{ctx.workspace.slug}/settings/team", flash=_("Role changed."))
+
+
+@router.post("/w/{slug}/settings/team/{user_id}/remove")
+def remove_member(db: DbDep, ctx: MembersCtx, user_id: int) -> Response:
+    service.remove_member(db, workspace=ctx.workspace, user_id=user_id, actor=ctx.user)
+    return redirect(
+        f"/w/{ctx.workspace.slug}/settings/team", flash=_("Removed from the workspace.")
+    )
+
+
+# --- API tokens ------------------------------------------------------------------------
+
+
+@router.get("/w/{slug}/settings/tokens")
+def tokens(request: Request, db: DbDep, ctx: TokensCtx) -> Response:
+    context = {
+        "title": _("API tokens"),
+        "tab": "tokens",
+        "tokens": access.list_api_tokens(db, workspace=ctx.workspace),
+        "roles": ROLES,
+    }
+    return render(request, "workspaces/tokens.html", context)
+
+
+@router.post("/w/{slug}/settings/tokens")
+def create_token(
+    request: Request,
+    db: DbDep,
+    ctx: TokensCtx,
+    name: Annotated[str, Form()] = "",
+    role: Annotated[str, Form()] = "analyst",
+) -> Response:
+    context: dict[str, object] = {"title": _("API tokens"), "tab": "tokens", "roles": ROLES}
+    status = 200
+    try:
+        _token, raw = access.create_api_token(
+            db, workspace=ctx.workspace, name=name, role=role, actor=ctx.user
+        )
+        context["new_token"] = raw
+    except RapportError as exc:
+        context["errors"] = _errors(exc)
+        status = exc.status_code
+    context["tokens"] = access.list_api_tokens(db, workspace=ctx.workspace)
+    return render(request, "workspaces/tokens.html", context, status)
+
+
+@router.post("/w/{slug}/settings/tokens/{token_id}/revoke")
+def revoke_token(db: DbDep, ctx: TokensCtx, token_id: int) -> Response:
+    access.revoke_api_token(db, workspace=ctx.workspace, token_id=token_id, actor=ctx.user)
+    return redirect(f"/w/{ctx.workspace.slug}/settings/tokens", flash=_("Token revoked."))
+
+
+# --- audit trail -----------------------------------------------------------------------
+
+
+def _audit_filter(action: str, actor: str, object_type: str) -> audit.AuditFilter:
+    return audit.AuditFilter(
+        action=action.strip(), actor=actor.strip(), object_type=object_type.strip()
+    )
+
+
+@router.get("/w/{slug}/settings/audit")
+def audit_trail(
+    request: Request,
+    db: DbDep,
+    ctx: AuditCtx,
+    action: str = "",
+    actor: str = "",
+    object_type: str = "",
+    page: Annotated[int, Query(ge=1, le=100000)] = 1,
+) -> Response:
+    filters = _audit_filter(action, actor, object_type)
+    events, total = audit.list_events(
+        db,
+        workspace_id=ctx.workspace.id,
+        filters=filters,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+    )
+    problem = audit.verify_chain(db, workspace_id=ctx.workspace.id)
+    context = {
+        "title": _("Audit trail"),
+        "tab": "audit",
+        "events": events,
+        "total": total,
+        "page": page,
+        "pages": max(1, -(-total // PAGE_SIZE)),
+        "filters": filters,
+        "problem": problem,
+        "query": request.url.query,
+    }
+    return render(request, "workspaces/audit.html", context)
+
+
+@router.get("/w/{slug}/settings/audit.csv")
+def audit_csv(
+    db: DbDep, ctx: AuditCtx, action: str = "", actor: str = "", object_type: str = ""
+) -> Response:
+    body = audit.export_csv(
+        db, workspace_id=ctx.workspace.id, filters=_audit_filter(action, actor, object_type)
+    )
+    filename = f"rapport-audit-{ctx.workspace.slug}.csv"
+    return PlainTextResponse(
+        body,
+        media_type="text/csv",
+        headers={"content-disposition": f'attachment; filename="{filename}"'},
+    )
