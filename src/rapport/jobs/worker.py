@@ -257,6 +257,7 @@ class Worker:
         """
         if self.concurrency > 1:
             return self.run(stop_when_idle=True)
+        self.beat()
         total = 0
         while ran := self.run_once():
             total += ran
@@ -269,7 +270,7 @@ class Worker:
         load_all()
         self._stop.clear()
         self._executed = 0
-        self._beat()
+        self.beat()
         threads = [
             threading.Thread(target=self._heartbeat_loop, name="jobs-heartbeat", daemon=True)
         ]
@@ -349,7 +350,7 @@ class Worker:
 
     def _heartbeat_loop(self) -> None:
         while not self._stop.wait(self.heartbeat_seconds):
-            self._beat()
+            self.beat()
 
     def _shutdown(self, threads: list[threading.Thread]) -> None:
         self._stop.set()
@@ -373,7 +374,9 @@ class Worker:
             if job is not None:
                 jobs.append(job)
 
-    def _beat(self) -> None:
+    def beat(self) -> None:
+        """What the heartbeat thread does every few seconds: record this worker as alive, renew
+        its leases, reap expired ones, enqueue due periodic jobs. Logs failures, never raises."""
         try:
             with unit_of_work(self._factory) as session:
                 _touch_heartbeat(session, self)

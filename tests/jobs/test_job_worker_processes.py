@@ -1,0 +1,108 @@
+"""Two real worker processes on one committed database; one is SIGKILLed mid-run."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import tests.conftest as root
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from rapport.db import session_factory, unit_of_work
+from rapport.jobs import JobRequest, enqueue_many
+
+SCRIPT = Path(__file__).with_name("worker_process.py")
+JOBS = 200
+LEASE_SECONDS = 2.0
+
+
+@pytest.fixture(params=["postgres", "sqlite"])
+def committed_database(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[root.TestDatabase]:
+    if request.param == "postgres" and not root.POSTGRES_URL:
+        pytest.skip("PostgreSQL is not configured: set RAPPORT_TEST_POSTGRES_URL")
+    databases = root.create_test_database(request.param, tmp_path)
+    database = next(databases)
+    yield database
+    for _ in databases:
+        pass
+
+
+def _scalar(engine: Engine, sql: str) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text(sql)).scalar_one())
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def _start(database: root.TestDatabase, worker_id: str, log_dir: Path) -> subprocess.Popen[bytes]:
+    args = [sys.executable, str(SCRIPT), database.url, worker_id, str(LEASE_SECONDS), "2"]
+    log = (log_dir / f"{worker_id}.log").open("wb")
+    return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+
+
+def test_every_job_runs_exactly_once_when_a_worker_process_is_killed_mid_run(
+    committed_database: root.TestDatabase, tmp_path: Path
+) -> None:
+    engine = committed_database.engine
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "CREATE TABLE job_execution (job_id INTEGER NOT NULL, worker VARCHAR(200) NOT NULL)"
+            )
+        )
+    with unit_of_work(session_factory(engine)) as session:
+        enqueue_many(session, [JobRequest("tests.record_execution", {"n": n}) for n in range(JOBS)])
+
+    doomed, survivor = (
+        _start(committed_database, "doomed", tmp_path),
+        _start(committed_database, "survivor", tmp_path),
+    )
+    try:
+        _wait_for(
+            lambda: (
+                _scalar(engine, "SELECT count(*) FROM job_execution WHERE worker = 'doomed'") >= 10
+            ),
+            60,
+            "the doomed worker to work",
+        )
+        doomed.send_signal(signal.SIGKILL)
+        doomed.wait(10)
+        _wait_for(
+            lambda: _scalar(engine, "SELECT count(*) FROM job WHERE state = 'done'") == JOBS,
+            120,
+            "all jobs done",
+        )
+    finally:
+        for process in (doomed, survivor):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        survivor.wait(30)
+        doomed.wait(30)
+
+    assert survivor.returncode == 0, (tmp_path / "survivor.log").read_text()
+    assert _scalar(engine, "SELECT count(*) FROM job_execution") == JOBS
+    assert _scalar(engine, "SELECT count(DISTINCT job_id) FROM job_execution") == JOBS
+    assert _scalar(engine, "SELECT count(*) FROM job WHERE state <> 'done'") == 0
+    taken_over = _scalar(
+        engine, "SELECT count(*) FROM job WHERE attempts = 2 AND locked_by = 'survivor'"
+    )
+    assert taken_over >= 1, (
+        "the killed worker held jobs that the survivor took over after the lease"
+    )
+    assert (
+        _scalar(engine, "SELECT count(*) FROM worker_heartbeat WHERE stopped_at IS NOT NULL") == 1
+    )
