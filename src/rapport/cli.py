@@ -2,17 +2,116 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-from rapport import __version__
+from rapport import __version__, dbadmin
+from rapport.cli_support import fail
+from rapport.config import ConfigError, Settings, get_settings
+from rapport.guard.cli import app as guard_app
+from rapport.guard.image_cli import register as register_image_check
+from rapport.jobs.cli import app as jobs_app
+from rapport.jobs.cli import worker as worker_command
+from rapport.workspaces.cli import audit_app, export_command, token_app, user_app, workspace_app
 
 app = typer.Typer(
     help="Rapport: social media for healthcare practices, without leaking PHI.",
     no_args_is_help=True,
 )
+db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.add_typer(workspace_app, name="workspace")
+app.add_typer(token_app, name="token")
+app.add_typer(audit_app, name="audit")
+app.add_typer(jobs_app, name="jobs")
+register_image_check(guard_app)
+app.add_typer(guard_app, name="guard")
+app.command(
+    "worker", help="Run background jobs until stopped (SIGTERM finishes the current ones)."
+)(worker_command)
+app.command("export")(export_command)
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except ConfigError as exc:
+        raise fail(str(exc), 2) from None
 
 
 @app.command()
 def version() -> None:
     """Print Rapport's version."""
     typer.echo(__version__)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    upgrade: Annotated[bool, typer.Option(help="Apply migrations first.")] = True,
+    worker: Annotated[bool | None, typer.Option(help="Run one job worker in this process.")] = None,
+) -> None:
+    """Start the web server (and, by default, one in-process job worker)."""
+    from rapport.web.serve import serve as run_server
+
+    settings = _settings()
+    run_server(
+        settings,
+        host=host or settings.host,
+        port=port or settings.port,
+        upgrade=upgrade and settings.upgrade_on_start,
+        worker=settings.run_worker_in_process if worker is None else worker,
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration."""
+    settings = _settings()
+    dbadmin.upgrade(settings.resolved_database_url)
+    typer.echo(f"Database at revision {dbadmin.current_revision(settings.resolved_database_url)}")
+
+
+@app.command()
+def backup(
+    out: Annotated[Path | None, typer.Argument(help="Archive to write.")] = None,
+) -> None:
+    """Back up the database (SQLite online backup, or pg_dump) into one archive."""
+    settings = _settings()
+    target = out or settings.data_dir / "backups" / "rapport-backup.tar.gz"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        dbadmin.backup(settings.resolved_database_url, target)
+    except dbadmin.BackupError as exc:
+        raise fail(str(exc)) from None
+    typer.echo(f"Backup written to {target}")
+
+
+@app.command()
+def restore(
+    archive: Annotated[Path, typer.Argument(help="A file made by `rapport backup`.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Don't ask for confirmation.")] = False,
+) -> None:
+    """Replace the database with a backup (refuses a file that is not a Rapport backup)."""
+    settings = _settings()
+    if not archive.is_file():
+        raise fail(f"{archive} does not exist.")
+    if not yes:
+        typer.confirm("This replaces everything in the database. Continue?", abort=True)
+    try:
+        manifest = dbadmin.restore(settings.resolved_database_url, archive)
+    except dbadmin.BackupError as exc:
+        raise fail(str(exc)) from None
+    typer.echo(f"Restored a backup of Rapport {manifest['version']}")
+
+
+@app.command()
+def demo() -> None:
+    """Create (or reset) the demo practice with a few months of history, then print the logins."""
+    from rapport.demo import run_demo
+
+    run_demo(_settings())

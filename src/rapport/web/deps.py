@@ -37,6 +37,9 @@ def get_db(request: Request) -> Iterator[Session]:
         yield session
         session.commit()
     except BaseException:
+        # Detach first: the error page can still show what was loaded (user, workspace)
+        # while the rollback discards every change of this request.
+        session.expunge_all()
         session.rollback()
         raise
     finally:

@@ -84,6 +84,7 @@ async def handle_http_error(request: Request, exc: Exception) -> Response:
 
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    request.state.auth, request.state.workspace_ctx, request.state.shell = None, None, {}
     detail = "Something went wrong on our side. Nothing was changed; please try again."
     if wants_json(request):
         return problem(500, "Internal error", detail, [])

@@ -48,6 +48,17 @@ def _page_context(request: Request) -> dict[str, Any]:
     }
 
 
+def summary_text(value: Any) -> str:
+    """Readable audit details: lists of pairs become "A (b); C (d)", not Python reprs."""
+    if isinstance(value, list) and value and all(isinstance(v, list) for v in value):
+        return "; ".join(" — ".join(str(x) for x in v) for v in value)
+    if isinstance(value, list):
+        return ", ".join(summary_text(v) for v in value) or "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {summary_text(v)}" for k, v in value.items())
+    return "—" if value in (None, "") else str(value)
+
+
 def make_templates() -> Jinja2Templates:
     env = Environment(
         loader=_loader(),
@@ -61,5 +72,6 @@ def make_templates() -> Jinja2Templates:
     env.filters["date"] = i18n.fmt_date
     env.filters["number"] = i18n.fmt_number
     env.filters["tojson_attr"] = lambda value: json.dumps(value)
+    env.filters["summary"] = summary_text
     env.globals["LOCALE_NAMES"] = i18n.LOCALE_NAMES
     return Jinja2Templates(env=env, context_processors=[_page_context])

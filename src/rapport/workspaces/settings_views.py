@@ -107,11 +107,9 @@ AuditCtx = Annotated[WorkspaceCtx, Depends(require("audit.view"))]
 
 @router.get("/w/{slug}/settings")
 def practice_settings(request: Request, ctx: SettingsCtx) -> Response:
-    return render(
-        request,
-        "workspaces/settings.html",
-        {"title": _("Settings"), "tab": "practice", "types": service.PRACTICE_TYPES},
-    )
+    staff_text = "\n".join(f"{s.name}, {s.title}".rstrip(", ") for s in ctx.workspace.staff)
+    context = {"title": _("Settings"), "tab": "practice", "staff_text": staff_text}
+    return render(request, "workspaces/settings.html", context)
 
 
 @router.post("/w/{slug}/settings")
