@@ -1,0 +1,320 @@
+"""Rules that turn a Scan's signals into raw findings (category, span, suggestion).
+
+Defaults, in short:
+- SSN/BSN, record/account/licence/certificate numbers, device/vehicle IDs and ages over 89 are
+  always findings.
+- Phone numbers, emails, IPs and profile links block when their sentence is about a person
+  (a name that is not staff, "patient", "her number", or "your…" in a reply); otherwise, unless
+  they are the practice's own, they warn as ``unverified_contact``.
+- Addresses and towns block when tied to a person; a venue address in an event post is fine.
+- Dates block when tied to a person's birth/death, or to a visit/admission/treatment of a person.
+- A name (or @handle) that is not staff or a provider blocks when its sentence (or a later one
+  that refers back with she/he/the name) holds health information, or a patient cue precedes it.
+  Featured people ("meet…", "…'s story", quotes) need consent: ``consent_missing``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from rapport.guard.detect import lexicon as lx
+from rapport.guard.detect import messages as msg
+from rapport.guard.detect import patterns as p
+from rapport.guard.detect.consent import STORY_CUES, required_kind
+from rapport.guard.detect.identifiers import IdHit
+from rapport.guard.detect.names import NameHit
+from rapport.guard.detect.own import has_consent
+from rapport.guard.detect.replies import find_reply_rules
+from rapport.guard.detect.scan import Scan
+from rapport.guard.detect.text import words
+
+
+@dataclass(frozen=True, slots=True)
+class Raw:
+    category: str
+    start: int
+    end: int
+    suggestion: str
+
+
+_SOCIAL = words(
+    "facebook.com fb.com instagram.com x.com twitter.com tiktok.com linkedin.com threads.net "
+    "bsky.app youtube.com"
+)
+_ORG_HANDLE = re.compile(
+    r"health|clinic|gov|org|hospital|dental|news|official|cdc|who|rivm|nhs|ggd|zorg|care|"
+    r"medical|pharma|foundation|fonds|stichting|vereniging|assoc|society|journal|team|practice|"
+    r"praktijk|ziekenhuis|huisarts|tandarts|insurance|verzeker|fda|nih|ama|ada|aao|unicef|"
+    r"institute|instituut|college|university|universiteit",
+    re.IGNORECASE,
+)
+_PATIENT_STORY = re.compile(
+    r"\b(?:before and after|before-and-after|before/after|voor en na|voor-en-na|voor/na|"
+    r"patient spotlight|patient of the (?:month|week)|patient story|patiëntverhaal|"
+    r"patiënte? van de (?:maand|week)|one of our patients|a patient of ours|"
+    r"een van onze patiënten|een patiënte? van ons|"
+    r"(?:our|onze|this|deze) (?:patiënte?|patient)(?=\s*(?:,|[A-Z]|who|was|is|had|came|die|kwam|"
+    r"heeft|had|werd))|a patient (?:came|walked|visited|told|asked|called)|"
+    r"een patiënte? (?:kwam|vertelde|vroeg|belde))",
+    re.IGNORECASE,
+)
+_PREPOSITION = re.compile(r"(?:\b(?:on|op|dated|per|since|sinds)\s+)$", re.IGNORECASE)
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def _sentence_start(scan: Scan, offset: int) -> bool:
+    start, _ = scan.doc.sentences[scan.sentence(offset)]
+    return scan.doc.text[start:offset].strip(" \t\"“'(*-–—#>") == ""
+
+
+# --- names and handles -----------------------------------------------------------------------
+
+
+def _bridged(scan: Scan, sentence: int, words: tuple[str, ...]) -> bool:
+    """Health information in this sentence, or in a later one that refers back to the person."""
+    if sentence in scan.health_sents:
+        return True
+    for other in scan.health_sents:
+        if other <= sentence:
+            continue
+        text = scan.doc.sentence_text(other).lower()
+        others = any(h.sentence == other and h.words != words and h.role in ("unknown", "patient")
+                     for h in scan.names)  # fmt: skip
+        if not others and (other in scan.pronoun_sents or (words and words[0] in text)):
+            return True
+    return False
+
+
+def _tied_names(scan: Scan) -> set[str]:
+    return {
+        hit.words[0]
+        for hit in scan.names
+        if hit.role in ("unknown", "patient")
+        and hit.words
+        and (hit.patient_cue or _bridged(scan, hit.sentence, hit.words))
+    }
+
+
+def _featured(scan: Scan, hit: NameHit) -> bool:
+    if STORY_CUES.search(scan.doc.sentence_text(hit.sentence)):
+        return True
+    return hit.possessive and STORY_CUES.match(scan.doc.text, hit.end + 1) is not None
+
+
+def name_findings(scan: Scan) -> Iterator[Raw]:
+    tied = _tied_names(scan)
+    quoted = [(a.start, a.end) for a in scan.attributions]
+    kind = required_kind(scan.doc.text, quoted=False)
+    for hit in scan.names:
+        if hit.role not in ("unknown", "patient") or not hit.words or hit.words[0] not in tied:
+            continue
+        if _overlaps(hit.start, hit.end, quoted):
+            continue
+        if has_consent(scan.context, hit.words, kind, scan.today):
+            continue
+        category = "consent_missing" if _featured(scan, hit) else "person_name"
+        yield _name_raw(scan, hit, category)
+
+
+def _name_raw(scan: Scan, hit: NameHit, category: str) -> Raw:
+    if hit.greeting:
+        token = next(t for t in scan.doc.tokens if t.end <= hit.start and t.sentence == hit.sentence
+                     and t.lower in {"hi", "hello", "dear", "hey", "beste", "hoi", "hallo"})  # fmt: skip
+        return Raw(category, token.start, hit.end, msg.greeting_suggestion(scan.lang))
+    suggestion = msg.person_suggestion(
+        scan.lang, possessive=hit.possessive, sentence_start=_sentence_start(scan, hit.start)
+    )
+    return Raw(category, hit.start, hit.end, suggestion)
+
+
+def attribution_findings(scan: Scan) -> Iterator[Raw]:
+    for attribution in scan.attributions:
+        before = scan.doc.text[max(0, attribution.start - 16) : attribution.start].lower()
+        before_words = set(re.findall(r"[\wë]+", before)[-2:])
+        if scan.own.staff.matches(attribution.words) or before_words & (
+            lx.PROVIDER_TITLES | lx.STAFF_ROLES
+        ):
+            continue
+        if has_consent(scan.context, attribution.words, "testimonial", scan.today):
+            continue
+        suggestion = msg.person_suggestion(scan.lang, possessive=False, sentence_start=False)
+        yield Raw("consent_missing", attribution.start, attribution.end, suggestion)
+
+
+def handle_findings(scan: Scan) -> Iterator[Raw]:
+    for hit in scan.ids:
+        if hit.kind != "handle":
+            continue
+        handle = scan.doc.text[hit.start : hit.end]
+        if scan.own.owns_handle(handle) or _ORG_HANDLE.search(handle):
+            continue
+        sentence = scan.sentence(hit.start)
+        words = (handle.lstrip("@").lower(),)
+        if not _bridged(scan, sentence, words):
+            continue
+        if has_consent(scan.context, words, required_kind(scan.doc.text, False), scan.today):
+            continue
+        yield Raw("handle", hit.start, hit.end, "")
+
+
+# --- identifiers -----------------------------------------------------------------------------
+
+
+def identifier_findings(scan: Scan) -> Iterator[Raw]:
+    for hit in scan.ids:
+        raw = _identifier(scan, hit)
+        if raw is not None:
+            yield raw
+
+
+def _identifier(scan: Scan, hit: IdHit) -> Raw | None:
+    fixed = {"ssn": "national_id", "bsn": "national_id", "record": "record_number",
+             "device": "device_id"}  # fmt: skip
+    if hit.kind in fixed:
+        return Raw(fixed[hit.kind], hit.start, hit.end, "")
+    if hit.kind == "age":
+        matched = scan.doc.text[hit.start : hit.end]
+        return Raw("age", hit.start, hit.end, msg.age_suggestion(hit.form, scan.lang, matched))
+    if hit.kind == "date":
+        return _date(scan, hit)
+    if hit.kind == "address":
+        return _address(scan, hit)
+    if hit.kind in ("phone", "email", "url", "ip"):
+        return _contact(scan, hit)
+    return None
+
+
+def _date(scan: Scan, hit: IdHit) -> Raw | None:
+    sentence = scan.sentence(hit.start)
+    personal = sentence in scan.person_sents or sentence in scan.pronoun_sents
+    tied = (
+        sentence in scan.intrinsic_sents
+        or (sentence in scan.event_sents and personal)
+        or (sentence in scan.person_sents and sentence in scan.health_sents)
+    )
+    if not tied:
+        return None
+    prefix = _PREPOSITION.search(scan.doc.text, max(0, hit.start - 8), hit.start)
+    start = prefix.start() if prefix else hit.start
+    return Raw("date", start, hit.end, msg.date_suggestion(scan.lang, hit.year, prefix is not None))
+
+
+def _address(scan: Scan, hit: IdHit) -> Raw | None:
+    if scan.own.owns_address(scan.doc.text[hit.start : hit.end]):
+        return None
+    sentence = scan.sentence(hit.start)
+    if sentence in scan.contact_sents or sentence in scan.home_sents:
+        return Raw("address", hit.start, hit.end, "")
+    return None
+
+
+def _contact(scan: Scan, hit: IdHit) -> Raw | None:
+    raw = scan.doc.text[hit.start : hit.end]
+    ctx = scan.context
+    owners = {
+        "phone": (scan.own.owns_phone, ctx.phones),
+        "email": (scan.own.owns_email, ctx.emails),
+        "url": (scan.own.owns_url, ctx.websites),
+        "ip": (lambda _raw: False, ()),
+    }
+    owns, own_values = owners[hit.kind]
+    if owns(raw) or (hit.kind == "url" and not _personal_url(raw)):
+        return None
+    category = {"phone": "phone", "email": "email", "url": "url", "ip": "ip_address"}[hit.kind]
+    sentence = scan.sentence(hit.start)
+    about_health = sentence in scan.health_sents and sentence in scan.pronoun_sents
+    if sentence in scan.contact_sents or about_health:
+        return Raw(category, hit.start, hit.end, "")
+    suggestion = msg.contact_suggestion(hit.kind, scan.lang, own_values)
+    return Raw("unverified_contact", hit.start, hit.end, suggestion)
+
+
+def _personal_url(raw: str) -> bool:
+    """A social profile (facebook.com/jane.doe) or a path naming a person (…/sarahs-story)."""
+    lowered = re.sub(r"^[a-z]+://", "", raw.lower()).removeprefix("www.")
+    domain, _, path = lowered.partition("/")
+    if domain in _SOCIAL and path.strip("/"):
+        return True
+    words = re.findall(r"[a-z]+", path)
+    return any(w in lx.FIRST_NAMES or w.removesuffix("s") in lx.FIRST_NAMES for w in words)
+
+
+def town_findings(scan: Scan) -> Iterator[Raw]:
+    tied_sents = {h.sentence for h in scan.names if h.role in ("unknown", "patient")}
+    for match in p.TOWN_CUE.finditer(scan.doc.text):
+        sentence = scan.sentence(match.start())
+        if sentence not in tied_sents or not (
+            sentence in scan.health_sents or sentence in scan.home_sents
+        ):
+            continue
+        town = match.group("town")
+        if _overlaps(match.start("town"), match.end("town"), scan.practice_spans):
+            continue
+        if town.lower() in lx.PROVIDER_TITLES or town.lower() in lx.PATIENT_TITLES:
+            continue
+        yield Raw("address", match.start(), match.end(), "")
+
+
+# --- replies, stories ------------------------------------------------------------------------
+
+
+def reply_findings(scan: Scan) -> Iterator[Raw]:
+    if scan.kind not in ("reply", "comment"):
+        return
+    hits = find_reply_rules(scan.doc.text)
+    for start, end, _ in scan.health:
+        before = scan.doc.text[max(0, start - 14) : start].lower().split()
+        if any(word in ("your", "uw", "je", "jouw") for word in before[-2:]):
+            hits.append(("care_detail", start, end))
+    phone = scan.context.phones[0] if scan.context.phones else None
+    seen: set[tuple[str, int]] = set()
+    for category, start, _end in hits:
+        sentence = scan.sentence(start)
+        if (category, sentence) in seen:
+            continue
+        seen.add((category, sentence))
+        s_start, s_end = _trimmed_sentence(scan, sentence)
+        yield Raw(category, s_start, s_end, msg.reply_suggestion(scan.lang, phone))
+
+
+def _trimmed_sentence(scan: Scan, sentence: int) -> tuple[int, int]:
+    start, end = scan.doc.sentences[sentence]
+    chunk = scan.doc.text[start:end]
+    lead = len(chunk) - len(chunk.lstrip())
+    return start + lead, start + len(chunk.rstrip())
+
+
+def story_findings(scan: Scan) -> Iterator[Raw]:
+    for match in _PATIENT_STORY.finditer(scan.doc.text):
+        yield Raw("patient_story", match.start(), match.end(), "")
+
+
+def term_findings(scan: Scan) -> Iterator[Raw]:
+    for term in scan.context.deny_terms:
+        for start, end in term_spans(scan.doc.text, term):
+            yield Raw("deny_term", start, end, "")
+
+
+def term_spans(text: str, term: str) -> list[tuple[int, int]]:
+    term = term.strip()
+    if not term:
+        return []
+    pattern = re.compile(r"(?<!\w)" + re.escape(term) + r"(?!\w)", re.IGNORECASE)
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+RULES = (
+    name_findings,
+    attribution_findings,
+    handle_findings,
+    identifier_findings,
+    town_findings,
+    reply_findings,
+    story_findings,
+    term_findings,
+)

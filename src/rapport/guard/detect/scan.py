@@ -1,0 +1,137 @@
+"""One pass over a text that gathers every signal the rules need.
+
+The signals are per sentence: does it mention health, a person who may be a patient, an event
+in someone's care (born, admitted, visit), a staff cue ("10 years with us")? Rules then combine
+them, e.g. "a date is risky when its sentence names a person and an event in their care".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from rapport.guard.detect import lexicon as lx
+from rapport.guard.detect.consent import Attribution, find_attributions
+from rapport.guard.detect.identifiers import IdHit, find_identifiers
+from rapport.guard.detect.model import GuardContext
+from rapport.guard.detect.names import NameHit, find_names
+from rapport.guard.detect.own import Own
+from rapport.guard.detect.text import Doc
+
+STAFF_CUE = re.compile(
+    r"\b(?:years? (?:with us|of service|on the team|at (?:our|the) (?:practice|clinic|office))|"
+    r"joined (?:our|the) team|joins? (?:us|our team)|to the team|new (?:team member|hire|colleague)|"
+    r"work anniversary|employee of the|staff member|team member|our (?:amazing |wonderful |"
+    r"fantastic |great )?(?:team|staff)|retire(?:s|d|ment)?|ons team|in dienst|jubileum|"
+    r"jaar bij ons|versterkt ons team|nieuwe collega|werkt (?:al|hier)|met pensioen|pensioen|"
+    r"afscheid van (?:onze|ons))\b",
+    re.IGNORECASE,
+)
+_POSSESSIVE_CONTACT = re.compile(
+    r"\b(?P<who>his|her|their|your|zijn|haar|hun|uw|je|jouw)\s+(?:[\w-]+\s+)?"
+    r"(?:phone|number|cell|mobile|email|e-mail|address|home|nummer|telefoonnummer|mobiele|"
+    r"mail|adres|e-mailadres)\b",
+    re.IGNORECASE,
+)
+_HOME = re.compile(r"\b(?:lives|living|home|resident|woont|wonend|woonachtig|thuis)\b", re.I)
+_PERSON_ROLES = ("unknown", "patient")
+
+
+@dataclass
+class Scan:
+    doc: Doc
+    kind: str
+    lang: str
+    context: GuardContext
+    own: Own
+    today: date
+    ids: list[IdHit]
+    names: list[NameHit]
+    attributions: list[Attribution]
+    health: list[tuple[int, int, int]]
+    practice_spans: list[tuple[int, int]]
+    health_sents: set[int] = field(default_factory=set)
+    person_sents: set[int] = field(default_factory=set)
+    contact_sents: set[int] = field(default_factory=set)
+    pronoun_sents: set[int] = field(default_factory=set)
+    event_sents: set[int] = field(default_factory=set)
+    intrinsic_sents: set[int] = field(default_factory=set)
+    home_sents: set[int] = field(default_factory=set)
+
+    @property
+    def addresses_reader(self) -> bool:
+        return self.kind in ("reply", "comment")
+
+    def sentence(self, offset: int) -> int:
+        return self.doc.sentence_of(offset)
+
+
+def _practice_spans(text: str, own: Own) -> list[tuple[int, int]]:
+    lower = text.lower()
+    spans = []
+    for name in own.practice_names:
+        needle, start = name.lower(), 0
+        while (found := lower.find(needle, start)) >= 0:
+            spans.append((found, found + len(needle)))
+            start = found + len(needle)
+    return spans
+
+
+def _with_staff_cues(doc: Doc, names: list[NameHit]) -> list[NameHit]:
+    """Names in a sentence like "10 years with us" are staff unless a patient cue says otherwise."""
+    cued = {i for i in range(len(doc.sentences)) if STAFF_CUE.search(doc.sentence_text(i))}
+    result = []
+    for hit in names:
+        if hit.sentence in cued and hit.role == "unknown":
+            hit = NameHit(hit.start, hit.end, hit.words, "staff", hit.sentence, hit.possessive,
+                          hit.greeting, hit.patient_cue)  # fmt: skip
+        result.append(hit)
+    return result
+
+
+def build_scan(
+    doc: Doc, kind: str, lang: str, context: GuardContext, own: Own, today: date
+) -> Scan:
+    ids = find_identifiers(doc.text)
+    practice = _practice_spans(doc.text, own)
+    masked = practice + [(h.start, h.end) for h in ids if h.kind in ("email", "url", "handle")]
+    names = _with_staff_cues(doc, find_names(doc, own.staff, masked))
+    name_spans = [(h.start, h.end) for h in names] + practice
+    health = [
+        span
+        for span in lx.health_spans(doc)
+        if all(span[1] <= s or span[0] >= e for s, e in name_spans)
+    ]
+    scan = Scan(doc, kind, lang, context, own, today, ids, names,
+                find_attributions(doc.text), health, practice)  # fmt: skip
+    _mark_sentences(scan)
+    return scan
+
+
+def _mark_sentences(scan: Scan) -> None:
+    scan.health_sents = {sentence for _, _, sentence in scan.health}
+    for hit in scan.names:
+        if hit.role in _PERSON_ROLES:
+            scan.person_sents.add(hit.sentence)
+    for token in scan.doc.tokens:
+        _mark_token(scan, token.lower, token.sentence)
+    for index in range(len(scan.doc.sentences)):
+        sentence = scan.doc.sentence_text(index)
+        for match in _POSSESSIVE_CONTACT.finditer(sentence):
+            if scan.addresses_reader or match.group("who").lower() not in lx.SECOND_PERSON:
+                scan.contact_sents.add(index)
+        if _HOME.search(sentence):
+            scan.home_sents.add(index)
+    scan.contact_sents |= scan.person_sents
+
+
+def _mark_token(scan: Scan, word: str, sentence: int) -> None:
+    if word in lx.PATIENT_WORDS:
+        scan.person_sents.add(sentence)
+    elif word in lx.THIRD_PERSON or (scan.addresses_reader and word in lx.SECOND_PERSON):
+        scan.pronoun_sents.add(sentence)
+    if word in lx.PERSON_EVENTS:
+        scan.event_sents.add(sentence)
+    if word in lx.INTRINSIC_EVENTS:
+        scan.intrinsic_sents.add(sentence)
