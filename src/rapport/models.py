@@ -11,6 +11,8 @@ MODEL_MODULES = (
     "rapport.workspaces.models",
     "rapport.jobs.models",
     "rapport.notifications.models",
+    "rapport.guard.consent.models",
+    "rapport.guard.policy_models",
 )
 
 

@@ -1,0 +1,502 @@
+"""The Compliance pages: check a text (live, as you type), check an image, consents, policy."""
+
+from __future__ import annotations
+
+import base64
+import re
+import secrets
+import time
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from rapport.config import Settings
+from rapport.core import i18n
+from rapport.core.i18n import gettext as _
+from rapport.errors import NotFound, RapportError, ValidationFailed
+from rapport.guard import consent as consents
+from rapport.guard import policy as policies
+from rapport.guard.api import form_response, read_upload
+from rapport.guard.context import check_image_upload, check_text, context_for_workspace
+from rapport.guard.detect.model import CATEGORIES, CONSENT_KINDS, KINDS, LANGS, SEVERITIES, Report
+from rapport.guard.images import ImageReport
+from rapport.web.deps import DbDep, SettingsDep, WorkspaceCtx, require
+from rapport.web.pages import load_shell, redirect, render
+
+router = APIRouter(dependencies=[Depends(load_shell)], include_in_schema=False)
+W = "/w/{slug}/guard"
+
+CheckCtx = Annotated[WorkspaceCtx, Depends(require("guard.check"))]
+ViewCtx = Annotated[WorkspaceCtx, Depends(require("workspace.view"))]
+ConsentCtx = Annotated[WorkspaceCtx, Depends(require("consent.manage"))]
+PolicyCtx = Annotated[WorkspaceCtx, Depends(require("guard.policy"))]
+ApproveCtx = Annotated[WorkspaceCtx, Depends(require("post.approve"))]
+
+TEMP_IMAGE_SECONDS = 3600
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+def _errors(exc: RapportError) -> dict[str, str]:
+    return {e.loc: e.msg for e in exc.errors} or {"form": exc.message}
+
+
+def category_label(category: str) -> str:
+    labels = CATEGORIES.get(category)
+    if labels is None:
+        return _("A face without a linked consent") if category.startswith("face") else category
+    return labels.get(i18n.current_locale(), labels["en"])
+
+
+# --- the reusable checker: view model ------------------------------------------------------
+
+
+def highlight(text: str, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``text`` cut into plain and marked segments; overlapping findings share one mark."""
+    spans = sorted(
+        (f["start"], f["end"], i) for i, f in enumerate(findings) if "start" in f and "end" in f
+    )
+    segments: list[dict[str, Any]] = []
+    position = 0
+    for start, end, index in spans:
+        if segments and segments[-1]["items"] and start < segments[-1]["end"]:
+            mark = segments[-1]
+            mark["end"] = max(mark["end"], end)
+            mark["text"] = text[mark["start"] : mark["end"]]
+            mark["items"].append(index)
+            position = mark["end"]
+            continue
+        if start < position:
+            continue
+        if start > position:
+            segments.append({"text": text[position:start], "items": []})
+        segments.append({"text": text[start:end], "start": start, "end": end, "items": [index]})
+        position = end
+    segments.append({"text": text[position:], "items": []})
+    for segment in segments:
+        items = [findings[i] for i in segment["items"]]
+        segment["labels"] = sorted({category_label(f["category"]) for f in items})
+        segment["severity"] = "block" if any(f["severity"] == "block" for f in items) else "warn"
+    return segments
+
+
+def findings_view(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Findings as shown: label added; one rewrite button per distinct span and suggestion."""
+    seen: set[tuple[Any, ...]] = set()
+    shown = []
+    for finding in findings:
+        key = (finding.get("start"), finding.get("end"), finding.get("suggestion"))
+        offer = "start" in finding and key not in seen
+        seen.add(key)
+        shown.append({**finding, "label": category_label(finding["category"]), "offer": offer})
+    return shown
+
+
+def result_context(text: str, report: Report, **extra: Any) -> dict[str, Any]:
+    data = report.to_dict()
+    findings = [f for f in data["findings"] if f["severity"] != "off"]
+    return {
+        "text": text,
+        "verdict": data["verdict"],
+        "lang": data["lang"],
+        "segments": highlight(text, findings),
+        "findings": findings_view(findings),
+        **extra,
+    }
+
+
+def _field(form: FormData, name: str, default: str = "") -> str:
+    value = form.get(name, default)
+    return value if isinstance(value, str) else default
+
+
+def _page_result(text: str, report: Report, kind: str, lang: str) -> dict[str, Any]:
+    return result_context(
+        text,
+        report,
+        target="guard-text-text",
+        override=True,
+        kind=kind,
+        lang_choice=lang,
+    )
+
+
+def _run_check(db: Session, ctx: WorkspaceCtx, text: str, kind: str, lang: str) -> Report:
+    context = context_for_workspace(db, workspace=ctx.workspace)
+    return check_text(text=text, kind=kind, lang=lang, context=context)
+
+
+# --- check a text ------------------------------------------------------------------------
+
+
+@router.get(W)
+def guard_home(ctx: CheckCtx) -> Response:
+    return redirect(f"/w/{ctx.workspace.slug}/guard/check")
+
+
+def _check_page(request: Request, status: int = 200, **context: Any) -> Response:
+    base = {"title": _("Check a text"), "tab": "check", "kinds": KINDS, "langs": LANGS}
+    return render(request, "guard/check.html", {**base, **context}, status)
+
+
+@router.get(W + "/check")
+def check_page(request: Request, ctx: CheckCtx) -> Response:
+    return _check_page(request, text="", kind="post", lang="auto")
+
+
+@router.post(W + "/check")
+async def check_submit(request: Request, db: DbDep, ctx: CheckCtx) -> Response:
+    """The same check without JavaScript: the whole page comes back with the result."""
+    form = await request.form()
+    text, kind, lang = (
+        _field(form, "text"),
+        _field(form, "text__kind", "post"),
+        _field(form, "text__lang", "auto"),
+    )
+    values: dict[str, Any] = {"text": text, "kind": kind, "lang": lang}
+    try:
+        report = _run_check(db, ctx, text, kind, lang)
+    except RapportError as exc:
+        return _check_page(request, exc.status_code, errors=_errors(exc), **values)
+    result = _page_result(text, report, kind, lang)
+    return _check_page(request, result=result, **values)
+
+
+@router.post(W + "/check/partial")
+async def check_partial(request: Request, db: DbDep, ctx: CheckCtx) -> Response:
+    """The live result under a checker; the checker says which field holds the text."""
+    form = await request.form()
+    field = _field(form, "guard_field", "text")[:80]
+    text = _field(form, field)
+    kind = _field(form, f"{field}__kind", _field(form, "guard_kind", "post"))
+    lang = _field(form, f"{field}__lang", "auto")
+    extra = {
+        "field": field,
+        "target": _field(form, "guard_target")[:120],
+        "override": _field(form, "guard_override") == "1",
+        "kind": kind,
+        "lang_choice": lang,
+    }
+    if not text.strip():
+        return render(request, "guard/_result.html", {"result": None, "empty": True})
+    try:
+        report = _run_check(db, ctx, text, kind, lang)
+    except ValidationFailed as exc:
+        return render(request, "guard/_result.html", {"result": None, "error": exc.message})
+    return render(request, "guard/_result.html", {"result": result_context(text, report, **extra)})
+
+
+@router.post(W + "/override")
+def override(
+    request: Request,
+    db: DbDep,
+    ctx: ApproveCtx,
+    text: Annotated[str, Form()] = "",
+    kind: Annotated[str, Form()] = "post",
+    lang: Annotated[str, Form()] = "auto",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    """An approver accepts the warnings on a text, saying why; recorded in the audit trail."""
+    values: dict[str, Any] = {"text": text, "kind": kind, "lang": lang}
+    try:
+        report = _run_check(db, ctx, text, kind, lang)
+    except RapportError as exc:
+        return _check_page(request, exc.status_code, errors=_errors(exc), **values)
+    findings = [f.to_dict() for f in report.findings if f.severity != "off"]
+    try:
+        policies.record_override(
+            db,
+            workspace=ctx.workspace,
+            actor=ctx.actor,
+            text_excerpt_hash=policies.text_hash(text),
+            findings=findings,
+            reason=reason,
+            excerpt=policies.redacted_excerpt(text, findings),
+        )
+    except RapportError as exc:
+        result = _page_result(text, report, kind, lang)
+        return _check_page(request, exc.status_code, result=result, errors=_errors(exc), **values)
+    return redirect(
+        f"/w/{ctx.workspace.slug}/guard/check",
+        flash=_("The override and its reason were recorded in the audit trail."),
+    )
+
+
+# --- check an image ----------------------------------------------------------------------
+
+
+def _temp_dir(settings: Settings, workspace_id: int) -> Path:
+    return settings.data_dir / "tmp" / "guard-images" / str(workspace_id)
+
+
+def _save_temp(settings: Settings, workspace_id: int, data: bytes) -> str:
+    """Keep the cleaned image for an hour, so consents can be linked without re-uploading."""
+    folder = _temp_dir(settings, workspace_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - TEMP_IMAGE_SECONDS
+    for old in folder.iterdir():
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(24)
+    (folder / token).write_bytes(data)
+    return token
+
+
+def _load_temp(settings: Settings, workspace_id: int, token: str) -> bytes:
+    path = _temp_dir(settings, workspace_id) / token
+    if not _TOKEN.match(token) or not path.is_file():
+        raise ValidationFailed(
+            "file", "The checked image is no longer kept (after an hour).", "Upload it again."
+        )
+    return path.read_bytes()
+
+
+def _photo_consents(db: Session, ctx: WorkspaceCtx) -> list[consents.Consent]:
+    rows = consents.valid_consents(db, workspace=ctx.workspace)
+    return [c for c in rows if c.kind in ("photo", "video")]
+
+
+def _image_view(report: ImageReport, token: str) -> dict[str, Any]:
+    data = report.to_dict()
+    ocr_findings = [f for f in data["findings"] if f.get("source") == "ocr" and "start" in f]
+    mime = f"image/{report.image.format.lower()}"
+    return {
+        **data,
+        "token": token,
+        "src": f"data:{mime};base64,{base64.b64encode(report.image.data).decode('ascii')}",
+        "segments": highlight(data["ocr_text"], ocr_findings) if data["ocr_text"] else [],
+        "findings": findings_view(data["findings"]),
+        "faces_blocked": any(f.get("source") == "face" for f in data["findings"]),
+    }
+
+
+def _image_page(
+    request: Request, db: Session, ctx: WorkspaceCtx, status: int = 200, **extra: Any
+) -> Response:
+    context = {
+        "title": _("Check an image"),
+        "tab": "image",
+        "kinds": KINDS,
+        "photo_consents": _photo_consents(db, ctx),
+        "chosen": [],
+        **extra,
+    }
+    return render(request, "guard/image.html", context, status)
+
+
+@router.get(W + "/image")
+def image_page(request: Request, db: DbDep, ctx: CheckCtx) -> Response:
+    return _image_page(request, db, ctx)
+
+
+def _consented(db: Session, ctx: WorkspaceCtx, ids: list[int]) -> tuple[int, list[int]]:
+    """How many of the chosen consents are valid photo or video consents of this workspace."""
+    valid = {c.id for c in _photo_consents(db, ctx)}
+    chosen = sorted({i for i in ids if i in valid})
+    return len(chosen), chosen
+
+
+@router.post(W + "/image")
+def image_submit(
+    request: Request,
+    db: DbDep,
+    settings: SettingsDep,
+    ctx: CheckCtx,
+    file: Annotated[UploadFile | None, File()] = None,
+    image_token: Annotated[str, Form(max_length=80)] = "",
+    kind: Annotated[str, Form(max_length=20)] = "post",
+    consent_ids: Annotated[list[int] | None, Form()] = None,
+) -> Response:
+    faces, chosen = _consented(db, ctx, consent_ids or [])
+    try:
+        if image_token and (file is None or not file.filename):
+            data = _load_temp(settings, ctx.workspace.id, image_token)
+        else:
+            data = read_upload(file if file is not None and file.filename else None)
+        context = context_for_workspace(db, workspace=ctx.workspace)
+        report = check_image_upload(data, kind=kind, context=context, consented_faces=faces)
+    except RapportError as exc:
+        return _image_page(request, db, ctx, exc.status_code, errors=_errors(exc), kind=kind)
+    token = _save_temp(settings, ctx.workspace.id, report.image.data)
+    image = _image_view(report, token)
+    return _image_page(request, db, ctx, image=image, kind=kind, chosen=chosen)
+
+
+# --- consents -----------------------------------------------------------------------------
+
+
+def _consents_context(db: Session, ctx: WorkspaceCtx, status: str, q: str) -> dict[str, Any]:
+    today = consents.today_for(ctx.workspace)
+    rows = consents.list_consents(db, workspace=ctx.workspace, status=status, search=q)
+    return {
+        "title": _("Consents"),
+        "tab": "consents",
+        "consents": [(c, c.status_on(today)) for c in rows],
+        "status": status,
+        "q": q,
+        "statuses": consents.STATUSES,
+        "kinds": CONSENT_KINDS,
+        "channels": consents.CHANNELS,
+        "form": {},
+    }
+
+
+@router.get(W + "/consents")
+def consents_page(
+    request: Request, db: DbDep, ctx: ViewCtx, status: str = "", q: str = ""
+) -> Response:
+    status = status if status in consents.STATUSES else ""
+    return render(request, "guard/consents.html", _consents_context(db, ctx, status, q[:200]))
+
+
+def _parse_date(field: str, value: str, required: bool) -> date | None:
+    if not value.strip():
+        if required:
+            raise ValidationFailed(field, "Enter a date (YYYY-MM-DD).")
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise ValidationFailed(field, f"“{value[:20]}” is not a date.", "Use YYYY-MM-DD.") from exc
+
+
+def _attachment(upload: UploadFile | None) -> consents.Attachment | None:
+    if upload is None or not upload.filename:
+        return None
+    data = upload.file.read(consents.MAX_FORM_BYTES + 1)
+    return consents.Attachment(upload.filename, upload.content_type or "", data)
+
+
+@router.post(W + "/consents")
+def record_consent(
+    request: Request,
+    db: DbDep,
+    settings: SettingsDep,
+    ctx: ConsentCtx,
+    person_name: Annotated[str, Form(max_length=300)] = "",
+    kind: Annotated[str, Form(max_length=20)] = "",
+    signed_on: Annotated[str, Form(max_length=20)] = "",
+    expires_on: Annotated[str, Form(max_length=20)] = "",
+    channels: Annotated[list[str] | None, Form()] = None,
+    purposes: Annotated[str, Form(max_length=1000)] = "",
+    notes: Annotated[str, Form(max_length=3000)] = "",
+    form_file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    values = {
+        "person_name": person_name,
+        "kind": kind,
+        "signed_on": signed_on,
+        "expires_on": expires_on,
+        "channels": channels or [],
+        "purposes": purposes,
+        "notes": notes,
+    }
+    try:
+        data = consents.ConsentInput(
+            person_name=person_name,
+            kind=kind,
+            signed_on=_parse_date("signed_on", signed_on, required=True),
+            expires_on=_parse_date("expires_on", expires_on, required=False),
+            channels=tuple(channels or ()),
+            purposes=tuple(p for p in re.split(r"[,\n]", purposes)),
+            notes=notes,
+            form=_attachment(form_file),
+        )
+        consents.record_consent(
+            db, workspace=ctx.workspace, data=data, actor=ctx.actor, data_dir=settings.data_dir
+        )
+    except RapportError as exc:
+        context = _consents_context(db, ctx, "", "")
+        context.update(errors=_errors(exc), form=values, open_form=True)
+        return render(request, "guard/consents.html", context, exc.status_code)
+    return redirect(
+        f"/w/{ctx.workspace.slug}/guard/consents",
+        flash=_("The consent of {name} was recorded.").format(name=person_name.strip()),
+    )
+
+
+@router.post(W + "/consents/{consent_id}/revoke")
+def revoke_consent(
+    request: Request,
+    db: DbDep,
+    ctx: ConsentCtx,
+    consent_id: int,
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    try:
+        consent = consents.revoke_consent(
+            db, workspace=ctx.workspace, consent_id=consent_id, reason=reason, actor=ctx.actor
+        )
+    except NotFound:
+        raise
+    except RapportError as exc:
+        context = _consents_context(db, ctx, "", "")
+        context.update(revoke_errors={consent_id: exc.message})
+        return render(request, "guard/consents.html", context, exc.status_code)
+    return redirect(
+        f"/w/{ctx.workspace.slug}/guard/consents",
+        flash=_("The consent of {name} was revoked.").format(name=consent.person_name),
+        kind="warning",
+    )
+
+
+@router.get(W + "/consents/{consent_id}/form")
+def consent_form(consent_id: int, db: DbDep, settings: SettingsDep, ctx: ViewCtx) -> FileResponse:
+    consent = consents.get_consent(db, workspace=ctx.workspace, consent_id=consent_id)
+    return form_response(consent, settings.data_dir)
+
+
+# --- policy -------------------------------------------------------------------------------
+
+
+def _policy_context(policy: policies.Policy, **extra: Any) -> dict[str, Any]:
+    rows = [
+        (key, category_label(key), policy.severities.get(key, "block"), key in policies.LOCKED)
+        for key in CATEGORIES
+    ]
+    return {
+        "title": _("Guard policy"),
+        "tab": "policy",
+        "rows": rows,
+        "severities": SEVERITIES,
+        "allow_text": "\n".join(policy.allow_terms),
+        "deny_text": "\n".join(policy.deny_terms),
+        **extra,
+    }
+
+
+@router.get(W + "/policy")
+def policy_page(request: Request, db: DbDep, ctx: CheckCtx) -> Response:
+    policy = policies.get_policy(db, workspace=ctx.workspace)
+    return render(request, "guard/policy.html", _policy_context(policy))
+
+
+@router.post(W + "/policy")
+async def save_policy(request: Request, db: DbDep, ctx: PolicyCtx) -> Response:
+    form = await request.form()
+    severities = {
+        key: _field(form, f"sev__{key}")
+        for key in CATEGORIES
+        if _field(form, f"sev__{key}") and key not in policies.LOCKED
+    }
+    allow = _field(form, "allow_terms").splitlines()
+    deny = _field(form, "deny_terms").splitlines()
+    try:
+        policies.update_policy(
+            db,
+            workspace=ctx.workspace,
+            actor=ctx.actor,
+            severities=severities,
+            allow_terms=allow,
+            deny_terms=deny,
+        )
+    except RapportError as exc:
+        current = policies.get_policy(db, workspace=ctx.workspace)
+        context = _policy_context(current, errors=_errors(exc))
+        context.update(allow_text="\n".join(allow), deny_text="\n".join(deny))
+        return render(request, "guard/policy.html", context, exc.status_code)
+    return redirect(f"/w/{ctx.workspace.slug}/guard/policy", flash=_("The guard policy was saved."))
