@@ -65,6 +65,7 @@ def test_the_owner_sees_dead_and_failed_jobs_of_the_workspace_and_the_system(
     assert "test.dead_in_a" in page.text and "test.failed_in_a" in page.text
     assert "test.system_job" in page.text and "test.dead_in_a broke" in page.text
     assert "test.done_in_a" not in page.text, "done jobs only show when asked for"
+    assert 'name="csrf_token" value=""' not in page.text, "a form without its CSRF token"
     assert "test.dead_in_b" not in page.text, "another workspace's job leaked"
     assert (
         "Queue health" in page.text
@@ -258,6 +259,7 @@ def test_the_centre_lists_notifications_with_the_unread_ones_marked(
     assert "Bob joined" in page.text and "Dana joined" in page.text
     assert "For Bob only" not in page.text
     assert "1 unread notification" in page.text and page.text.count(">new</span>") == 1
+    assert 'name="csrf_token" value=""' not in page.text, "a form without its CSRF token"
 
 
 def test_mark_one_and_mark_all_read(client: TestClient, db: Session, world: World) -> None:
