@@ -24,7 +24,10 @@ def load_words(name: str) -> frozenset[str]:
     )
 
 
-HEALTH_TERMS = load_words("medical_en.txt") | load_words("medical_nl.txt")
+_NL_TERMS = load_words("medical_nl.txt")
+HEALTH_TERMS = load_words("medical_en.txt") | _NL_TERMS
+# Dutch glues words together ("diabetescontrole"): a long word starting with a Dutch term counts.
+_NL_HEADS = frozenset(term for term in _NL_TERMS if " " not in term and len(term) >= 6)
 HEALTH_SUFFIXES = (
     "itis", "ectomy", "ostomy", "otomy", "plasty", "opathy", "carcinoma", "kanker", "ziekte",
     "operatie", "ontsteking", "therapie", "behandeling", "stoornis", "verslaving", "infectie",
@@ -33,6 +36,7 @@ HEALTH_SUFFIXES = (
 _NOT_HEALTH = words(
     "sympathy empathy telepathy petitis appetite gedragsstoornis tandartsbehandeling"
 )
+_ACRONYMS = words("MS ER AA ADD IVF OCD PTSD")
 GENERIC_AFTER = words(
     "awareness research month day week walk run ride fundraiser foundation association society "
     "prevention education fund charity campaign tips facts myths risk risks screening screenings "
@@ -60,7 +64,7 @@ STAFF_ROLES = words(
     "nurse hygienist receptionist assistant doctor dentist optometrist ophthalmologist "
     "physician therapist physiotherapist manager colleague coordinator technician orthodontist "
     "surgeon pharmacist midwife dietitian dietician nutritionist intern volunteer founder owner "
-    "partner provider specialist coach speaker author expert guest host trainer instructor "
+    "partner provider specialist speaker author expert guest host trainer instructor "
     "educator counselor counsellor secretary administrator director ceo np pa rn lpn md dds dmd "
     "od phd optician audiologist podiatrist chiropractor psychologist psychiatrist pediatrician "
     "paediatrician radiologist anesthesiologist receptionists staff employee teammate "
@@ -80,7 +84,7 @@ PERSON_EVENTS = words(
     "hospitalized hospitalised came checkup check-up exam scan treatment "
     "geboren geboortedatum verjaardag overleden gestorven opgenomen opname ontslagen bezoek "
     "bezocht afspraak operatie geopereerd behandeld behandeling gediagnosticeerd bevallen ingreep "
-    "controle consult kwam"
+    "controle consult kwam gezien"
 )
 INTRINSIC_EVENTS = words(
     "born birth dob died geboren geboortedatum overleden gestorven birthdate deceased"
@@ -103,6 +107,14 @@ def _health_at(tokens: tuple[Token, ...], index: int) -> int:
     word = tokens[index].lower
     if word in _NOT_HEALTH:
         return 0
+    if tokens[index].text in _ACRONYMS:
+        return 1
+    if "-" in word and any(part in HEALTH_TERMS for part in word.split("-") if len(part) > 2):
+        return 1
+    if len(word) >= 10 and any(word[:k] in _NL_HEADS for k in range(6, len(word) - 3)):
+        return 1
+    if len(word) >= 10 and any(word[k:] in _NL_HEADS for k in range(3, len(word) - 5)):
+        return 1
     for suffix in HEALTH_SUFFIXES:
         if word.endswith(suffix) and len(word) > len(suffix) + 2:
             return 1

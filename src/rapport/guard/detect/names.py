@@ -83,6 +83,14 @@ _AFTER_PATIENT = re.compile(
 _AFTER_ROLE = re.compile(r"\s*,\s*((?:[\w-]+\s*){1,3})")
 _AFTER_AGE = re.compile(r"\s*(?:,\s*\d{1,3}\s*,|\(\d{1,3}\))")
 _INITIAL = re.compile(r"[A-Z]\.")
+_GROUP_WORDS = words(
+    "patients patiënten clients cliënten family familie parents ouders kids kinderen everyone "
+    "iedereen staff personeel"
+)
+_ADDRESSED = re.compile(r"\s*,\s*(?:you|your|you're|je|jij|u|uw|jouw)\b", re.IGNORECASE)
+_OWNERS = words("our a my onze een mijn")
+_VERBS_OF = words("helps helped treats treated sees saw helpt hielp behandelt behandelde with met")
+_LINKING = words("is was has had got gets heeft had werd kreeg krijgt")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +149,8 @@ def _name_like(token: Token) -> bool:
         and word not in lx.STAFF_ROLES
         and word not in lx.PATIENT_TITLES
         and word not in lx.PROVIDER_TITLES
+        and word not in lx.PATIENT_WORDS
+        and word not in _GROUP_WORDS
     )
 
 
@@ -205,9 +215,22 @@ def _is_candidate(doc: Doc, index: int, end: int) -> bool:
     following = doc.tokens[end : end + 3]
     if following and following[0].lower in _STRONG_VERBS:
         return True
+    if _addressed(doc, index, end):
+        return True
     if word in lx.FIRST_NAMES and end - index > 1:
         return True
+    if word in lx.FIRST_NAMES and following and following[0].lower in _LINKING:
+        sentence = [t.lower for t in doc.tokens if t.sentence == token.sentence]
+        return any(w in lx.HEALTH_TERMS for w in sentence)
     return possessive and any(t.lower in lx.HEALTH_TERMS for t in following)
+
+
+def _addressed(doc: Doc, index: int, end: int) -> bool:
+    """ "Abdul, you crushed it!": a sentence-initial word followed by a comma and "you"."""
+    if index > 0 and doc.tokens[index - 1].sentence == doc.tokens[index].sentence:
+        return False
+    rest = doc.text[doc.tokens[end - 1].end :]
+    return _ADDRESSED.match(rest) is not None
 
 
 def _title_before(doc: Doc, index: int) -> str:
@@ -240,7 +263,14 @@ def _role(doc: Doc, index: int, end: int, words: tuple[str, ...], staff: StaffIn
 def _patient_cue(doc: Doc, index: int, end: int) -> bool:
     if any(w in lx.PATIENT_WORDS for w in _prev_words(doc, index, 4)):
         return True
-    return _AFTER_PATIENT.match(doc.text, doc.tokens[end - 1].end) is not None
+    if _AFTER_PATIENT.match(doc.text, doc.tokens[end - 1].end) is not None:
+        return True
+    sentence = doc.tokens[index].sentence
+    after = [t.lower for t in doc.tokens[end : end + 5] if t.sentence == sentence]
+    for position, word in enumerate(after):
+        if word in lx.PATIENT_WORDS:
+            return bool(set(after[:position]) & _OWNERS) and not set(after[:position]) & _VERBS_OF
+    return False
 
 
 def find_names(doc: Doc, staff: StaffIndex, masked: list[tuple[int, int]]) -> list[NameHit]:

@@ -35,7 +35,11 @@ SSN_KEYWORD = re.compile(
     r"(?P<value>\d{3}[- ]?\d{2}[- ]?\d{4})\b",
     re.IGNORECASE,
 )
-BSN = re.compile(r"(?<![\w.\-])\d(?:[ .]?\d){7,8}(?![\w\-]|[.,]\d)")
+BSN = re.compile(
+    r"(?<![\w.\-+])(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}([ .])\d{3}\1\d{3})(?![\w\-]|[.,]\d)"
+)
+# Toll-free and service numbers belong to organisations, never to a patient.
+SERVICE_NUMBER = re.compile(r"^(?:\+?1[ .\-]?)?\(?8(?:00|88|77|66|55|44|33)\b|^0(?:800|900|90\d)")
 BSN_KEYWORD = re.compile(
     r"\b(?:bsn|burgerservicenummer|sofinummer|sofi-nummer)" + _NUM_SUFFIX + _VALUE,
     re.IGNORECASE,
@@ -110,7 +114,7 @@ AGE_PATTERNS = (
     re.compile(r"\b(?P<n>\d{2,3})-jarige\b", re.IGNORECASE),
     re.compile(r"\b(?P<n>\d{2,3})(?:e|ste)\s+verjaardag\b", re.IGNORECASE),
     re.compile(
-        r"\b(?:wordt|werd|is)\s+(?P<n>\d{2,3})(?:\s+jaar)?(?!\s*(?:jaar\s+)?(?:in|bij|geleden|lang|getrouwd|samen))\b",
+        r"\b(?:wordt|werd|is)\s+(?:vandaag\s+|morgen\s+|zondag\s+|zaterdag\s+)?(?P<n>\d{2,3})(?:\s+jaar)?(?!\s*(?:jaar\s+)?(?:in|bij|geleden|lang|getrouwd|samen))\b",
         re.IGNORECASE,
     ),
     re.compile(r"\bleeftijd\s+(?:van\s+)?(?P<n>\d{2,3})\b", re.IGNORECASE),

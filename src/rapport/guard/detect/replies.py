@@ -35,24 +35,32 @@ RELATIONSHIP = tuple(
         r"\b(?:we|i) (?:saw|treated|examined|have seen|have treated|remember) you\b",
         r"\byou (?:were|are|have been) (?:seen|treated|here|in our (?:office|clinic|chair)|"
         r"(?:a|our) (?:\w+ )?patient|coming to us)\b",
-        r"\b(?:when|since|after|before|while) you (?:came in|visited|were here|were in|saw (?:dr|us)|"
+        r"\b(?:when|since|after|before|while) you (?:\w+ ){0,3}?(?:came in|visited|were here|were in|saw (?:dr|us)|"
         r"were seen|were treated|were with us)\b",
         r"\b(?:see|seeing) you (?:at|for|again at|during) (?:your|the) (?:next|upcoming|follow-up)\b",
         r"\b" + _YOUR + r" (?:loyal |valued |long-?time |new )?patient\b",
         r"\b(?:at|during|after|from|since|before) your (?:last |recent |previous |first |next |"
         r"upcoming )?" + _VISIT_EN + r"\b",
         r"\bwelcome back\b",
+        r"\b(?:treating|treated|caring for|examining|operating on) you\b",
+        r"\b(?:pleasure|privilege|joy) (?:to see|seeing|to treat|to meet|meeting) you\b",
+        r"\b(?:good|great|nice|lovely|wonderful) (?:to )?(?:see|seeing) you (?:last|yesterday|this|"
+        r"today|again|in the chair|at the office)\b",
+        r"\b(?:we|i) (?:saw|seen|had) you (?:in the chair|yesterday|last|this morning|today)\b",
         r"\b(?:our|the) (?:records|files|system|charts?|notes) (?:show|indicate|say)\b",
         r"\b(?:bedankt|dank(?:je| u)?(?: wel)?|hartelijk dank) (?:voor|dat) (?:uw|je|jouw) "
         r"(?:bezoek|komst|vertrouwen|keuze voor ons)",
-        r"\bdank(?:je| u)?(?: wel)? dat (?:u|je) (?:bij ons )?(?:langs ?kwam|kwam|koos)",
+        r"\bdank(?:je| u)?(?: wel)? dat (?:u|je) (?:\w+ ){0,2}?(?:langs ?kwam|kwam|koos)",
+        r"\b(?:u|je) (?:\w+ ){0,3}?(?:op controle|op consult|langs) ?(?:kwam|kwamen|was|bent geweest)\b",
         r"\bals (?:uw|je|jouw) " + _PROVIDER_NL + r"\b",
-        r"\b(?:wij|we|ik) (?:hebben|heb) (?:u|je) (?:\w+ )?(?:gezien|behandeld|onderzocht|geholpen)\b",
-        r"\b(?:toen|nadat|sinds|voordat) (?:u|je) (?:bij ons )?(?:was|kwam|langskwam|bent geweest|"
+        r"\b(?:wij|we|ik) (?:hebben|heb) (?:u|je) (?:\w+ ){0,3}?(?:gezien|behandeld|onderzocht|geholpen)\b",
+        r"\b(?:toen|nadat|sinds|voordat) (?:u|je) (?:\w+ ){0,3}?(?:was|kwam|langskwam|bent geweest|"
         r"op controle|op consult)\b",
         r"\btijdens (?:uw|je|jouw) (?:laatste |vorige |eerste |recente )?" + _VISIT_NL + r"\b",
         r"\b(?:u|je) (?:bent|was) (?:bij ons )?(?:patiënte?|geweest|behandeld|gezien)\b",
         r"\bwelkom terug\b",
+        r"\b(?:je|jou|u) (?:\w+ ){0,4}?(?:op controle|op consult|in de stoel|bij ons) (?:\w+ ){0,2}?"
+        r"(?:te )?(?:zien|gezien|spreken|gesproken)\b",
     )
 )
 

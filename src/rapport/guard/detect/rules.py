@@ -55,8 +55,8 @@ _PATIENT_STORY = re.compile(
     r"patient spotlight|patient of the (?:month|week)|patient story|patiëntverhaal|"
     r"patiënte? van de (?:maand|week)|one of our patients|a patient of ours|"
     r"een van onze patiënten|een patiënte? van ons|"
-    r"(?:our|onze|this|deze) (?:patiënte?|patient)(?=\s*(?:,|[A-Z]|who|was|is|had|came|die|kwam|"
-    r"heeft|had|werd))|a patient (?:came|walked|visited|told|asked|called)|"
+    r"(?:our|onze|this|deze) (?:patiënte?|patient)\b(?=\s*(?:,|(?-i:[A-Z])|who\b|was\b|is\b|"
+    r"had\b|came\b|die\b|kwam\b|heeft\b|werd\b))|a patient (?:came|walked|visited|told|asked|called)|"
     r"een patiënte? (?:kwam|vertelde|vroeg|belde))",
     re.IGNORECASE,
 )
@@ -75,19 +75,30 @@ def _sentence_start(scan: Scan, offset: int) -> bool:
 # --- names and handles -----------------------------------------------------------------------
 
 
-def _bridged(scan: Scan, sentence: int, words: tuple[str, ...]) -> bool:
-    """Health information in this sentence, or in a later one that refers back to the person."""
+def _bridged(scan: Scan, sentence: int, words: tuple[str, ...], *, vocative: bool = False) -> bool:
+    """Health information in this sentence, or in a later one that refers back to the person.
+
+    "Referring back" is she/he/her/his, the name again, or "you" when the name was addressed
+    ("Get well soon, Mrs. Patterson! … after your stroke").
+    """
     if sentence in scan.health_sents:
         return True
-    for other in scan.health_sents:
+    for other in scan.health_sents | scan.patient_sents:
         if other <= sentence:
             continue
         text = scan.doc.sentence_text(other).lower()
         others = any(h.sentence == other and h.words != words and h.role in ("unknown", "patient")
                      for h in scan.names)  # fmt: skip
-        if not others and (other in scan.pronoun_sents or (words and words[0] in text)):
+        refers = other in scan.pronoun_sents or (words and words[0] in text)
+        if not others and (refers or (vocative and other in scan.you_sents)):
             return True
     return False
+
+
+def _vocative(scan: Scan, hit: NameHit) -> bool:
+    """The name is addressed: "Welkom terug Ahmed!", "Get well soon, Mrs. Patterson!"."""
+    after = scan.doc.text[hit.end : hit.end + 2].lstrip()
+    return hit.greeting or after[:1] in ("!", ",", "?")
 
 
 def _tied_names(scan: Scan) -> set[str]:
@@ -96,7 +107,10 @@ def _tied_names(scan: Scan) -> set[str]:
         for hit in scan.names
         if hit.role in ("unknown", "patient")
         and hit.words
-        and (hit.patient_cue or _bridged(scan, hit.sentence, hit.words))
+        and (
+            hit.patient_cue
+            or _bridged(scan, hit.sentence, hit.words, vocative=_vocative(scan, hit))
+        )
     }
 
 
@@ -230,6 +244,8 @@ def _contact(scan: Scan, hit: IdHit) -> Raw | None:
     about_health = sentence in scan.health_sents and sentence in scan.pronoun_sents
     if sentence in scan.contact_sents or about_health:
         return Raw(category, hit.start, hit.end, "")
+    if hit.kind == "phone" and p.SERVICE_NUMBER.match(raw):
+        return None
     suggestion = msg.contact_suggestion(hit.kind, scan.lang, own_values)
     return Raw("unverified_contact", hit.start, hit.end, suggestion)
 
@@ -267,9 +283,9 @@ def reply_findings(scan: Scan) -> Iterator[Raw]:
     if scan.kind not in ("reply", "comment"):
         return
     hits = find_reply_rules(scan.doc.text)
-    for start, end, _ in scan.health:
-        before = scan.doc.text[max(0, start - 14) : start].lower().split()
-        if any(word in ("your", "uw", "je", "jouw") for word in before[-2:]):
+    for start, end, sentence in scan.health:
+        before = [t.lower for t in scan.doc.tokens if t.end <= start and t.sentence == sentence]
+        if any(word in ("your", "uw", "je", "jouw") for word in before[-3:]):
             hits.append(("care_detail", start, end))
     phone = scan.context.phones[0] if scan.context.phones else None
     seen: set[tuple[str, int]] = set()

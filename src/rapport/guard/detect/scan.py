@@ -22,8 +22,8 @@ from rapport.guard.detect.text import Doc
 STAFF_CUE = re.compile(
     r"\b(?:years? (?:with us|of service|on the team|at (?:our|the) (?:practice|clinic|office))|"
     r"joined (?:our|the) team|joins? (?:us|our team)|to the team|new (?:team member|hire|colleague)|"
-    r"work anniversary|employee of the|staff member|team member|our (?:amazing |wonderful |"
-    r"fantastic |great )?(?:team|staff)|retire(?:s|d|ment)?|ons team|in dienst|jubileum|"
+    r"work anniversary|employee of the|staff member|team member|retire(?:s|d|ment)?|"
+    r"welkom in ons team|in dienst|jubileum|"
     r"jaar bij ons|versterkt ons team|nieuwe collega|werkt (?:al|hier)|met pensioen|pensioen|"
     r"afscheid van (?:onze|ons))\b",
     re.IGNORECASE,
@@ -32,6 +32,12 @@ _POSSESSIVE_CONTACT = re.compile(
     r"\b(?P<who>his|her|their|your|zijn|haar|hun|uw|je|jouw)\s+(?:[\w-]+\s+)?"
     r"(?:phone|number|cell|mobile|email|e-mail|address|home|nummer|telefoonnummer|mobiele|"
     r"mail|adres|e-mailadres)\b",
+    re.IGNORECASE,
+)
+_DEATH = re.compile(
+    r"\b(?:rest in peace|passed away|in loving memory|in memoriam|rust zacht|overleden|overlijden|"
+    r"overleed|death of|passing of|"
+    r"condolences|condoleances|funeral|uitvaart|obituary)\b",
     re.IGNORECASE,
 )
 _HOME = re.compile(r"\b(?:lives|living|home|resident|woont|wonend|woonachtig|thuis)\b", re.I)
@@ -58,6 +64,8 @@ class Scan:
     event_sents: set[int] = field(default_factory=set)
     intrinsic_sents: set[int] = field(default_factory=set)
     home_sents: set[int] = field(default_factory=set)
+    patient_sents: set[int] = field(default_factory=set)
+    you_sents: set[int] = field(default_factory=set)
 
     @property
     def addresses_reader(self) -> bool:
@@ -123,12 +131,17 @@ def _mark_sentences(scan: Scan) -> None:
                 scan.contact_sents.add(index)
         if _HOME.search(sentence):
             scan.home_sents.add(index)
+        if _DEATH.search(sentence):
+            scan.intrinsic_sents.add(index)
     scan.contact_sents |= scan.person_sents
 
 
 def _mark_token(scan: Scan, word: str, sentence: int) -> None:
+    if word in lx.SECOND_PERSON:
+        scan.you_sents.add(sentence)
     if word in lx.PATIENT_WORDS:
         scan.person_sents.add(sentence)
+        scan.patient_sents.add(sentence)
     elif word in lx.THIRD_PERSON or (scan.addresses_reader and word in lx.SECOND_PERSON):
         scan.pronoun_sents.add(sentence)
     if word in lx.PERSON_EVENTS:
