@@ -56,4 +56,12 @@ bench: setup ## Run the benchmarks (installs the peers they compare against)
 clean: ## Remove the virtualenv and installed assets
 	rm -rf $(VENV) node_modules src/rapport/web/static/vendor
 
-.PHONY: help setup demo serve test lint format bench clean
+.PHONY: help setup demo serve test lint format bench clean docs messages
+
+docs: setup ## Regenerate the README's tables (settings, roles) from the code
+	$(BIN)/python scripts/update_readme.py
+
+messages: setup ## Extract translatable strings and update the Dutch catalog
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 --no-location -o messages.pot .
+	$(BIN)/pybabel update -i messages.pot -d src/rapport/locale -l nl --no-fuzzy-matching --ignore-obsolete
+	rm -f messages.pot

@@ -163,3 +163,14 @@ def load_settings(**overrides: Any) -> Settings:
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return load_settings()
+
+
+def settings_markdown() -> str:
+    """The configuration table for the README, made from the field docstrings."""
+    rows = ["| variable | default | what it does |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        default = field.default if field.default not in ("", None) else "—"
+        doc = " ".join((field.description or "").split())
+        secret = " Also `RAPPORT_" + name.upper() + "_FILE`." if name in SECRET_FIELDS else ""
+        rows.append(f"| `RAPPORT_{name.upper()}` | `{default}` | {doc}{secret} |")
+    return "\n".join(rows)

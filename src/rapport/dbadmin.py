@@ -85,11 +85,7 @@ def restore(url: str, source: Path) -> dict[str, str]:
                 f"This backup is for {manifest['kind']}; the configured database is not."
             )
         if manifest["kind"] == "sqlite":
-            get_engine(url).dispose()
-            dest = Path(make_url(url).database or "")
-            for suffix in ("-wal", "-shm"):
-                Path(str(dest) + suffix).unlink(missing_ok=True)
-            shutil.copyfile(work / "rapport.db", dest)
+            _sqlite_copy(str(work / "rapport.db"), make_url(url).database or "")
         else:
             _run(
                 [
@@ -138,12 +134,18 @@ def _check_sqlite(path: Path, message: str) -> None:
 
 
 def _sqlite_backup(url: str, target: Path) -> None:
-    source = sqlite3.connect(make_url(url).database or "")
-    dest = sqlite3.connect(target)
-    with dest:
+    _sqlite_copy(make_url(url).database or "", str(target))
+
+
+def _sqlite_copy(source_path: str, dest_path: str) -> None:
+    """SQLite's online backup API: consistent while others read or write, in both directions."""
+    source = sqlite3.connect(source_path)
+    dest = sqlite3.connect(dest_path)
+    try:
         source.backup(dest)
-    dest.close()
-    source.close()
+    finally:
+        dest.close()
+        source.close()
 
 
 def _libpq(url: str) -> str:

@@ -70,6 +70,7 @@ def create_app(
         openapi_url="/api/openapi.json",
         docs_url=None,
         redoc_url=None,
+        responses=errors.API_ERROR_RESPONSES,
     )
     app.state.settings = settings
     app.state.session_factory = sessions or session_factory(

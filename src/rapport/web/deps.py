@@ -9,7 +9,7 @@ from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from rapport.config import Settings
@@ -19,6 +19,9 @@ from rapport.errors import NotAuthenticated, NotFound, PermissionDenied
 from rapport.workspaces import access, auth, service
 from rapport.workspaces.models import ApiToken, User, UserSession, Workspace
 from rapport.workspaces.roles import PERMISSIONS, can
+
+MAX_ID = 2_147_483_647  # ids are 32-bit on PostgreSQL; larger numbers can't name a row
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 SESSION_COOKIE = "rapport_session"
 ANON_CSRF_COOKIE = "rapport_csrf"

@@ -17,6 +17,42 @@ log = logging.getLogger("rapport.web")
 
 PROBLEM_JSON = "application/problem+json"
 
+PROBLEM_SCHEMA = {
+    "title": "Problem",
+    "type": "object",
+    "required": ["title", "status", "detail", "errors"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "loc": {"type": "string"},
+                    "msg": {"type": "string"},
+                    "type": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+_DESCRIPTIONS = {
+    400: "Bad request",
+    401: "Sign-in or a valid API token is required",
+    403: "Your role may not do this",
+    404: "Not found, or not yours to see",
+    409: "Conflicts with the current state",
+    422: "Invalid input: `errors` names each field and the fix",
+    429: "Too many attempts",
+}
+API_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"description": text, "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}}}
+    for code, text in _DESCRIPTIONS.items()
+}
+
 
 def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or "application/json" in request.headers.get(

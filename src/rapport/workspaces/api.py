@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from rapport.errors import ValidationFailed
-from rapport.web.deps import AuthDep, DbDep, SettingsDep, WorkspaceCtx, require
+from rapport.web.deps import AuthDep, DbDep, IdPath, SettingsDep, WorkspaceCtx, require
 from rapport.workspaces import access, audit, outbox, service
 from rapport.workspaces.models import Workspace
 from rapport.workspaces.schemas import (
@@ -85,7 +85,7 @@ def list_members(
 
 @router.put(WS + "/members/{user_id}", response_model=MemberRead)
 def change_member_role(
-    user_id: int,
+    user_id: IdPath,
     body: RoleUpdate,
     db: DbDep,
     ctx: Annotated[WorkspaceCtx, Depends(require("members.manage"))],
@@ -98,7 +98,7 @@ def change_member_role(
 
 @router.delete(WS + "/members/{user_id}", status_code=204)
 def remove_member(
-    user_id: int, db: DbDep, ctx: Annotated[WorkspaceCtx, Depends(require("members.manage"))]
+    user_id: IdPath, db: DbDep, ctx: Annotated[WorkspaceCtx, Depends(require("members.manage"))]
 ) -> Response:
     service.remove_member(db, workspace=ctx.workspace, user_id=user_id, actor=ctx.actor)
     return Response(status_code=204)
@@ -148,7 +148,7 @@ def create_token(
 
 @router.delete(WS + "/tokens/{token_id}", status_code=204)
 def revoke_token(
-    token_id: int, db: DbDep, ctx: Annotated[WorkspaceCtx, Depends(require("tokens.manage"))]
+    token_id: IdPath, db: DbDep, ctx: Annotated[WorkspaceCtx, Depends(require("tokens.manage"))]
 ) -> Response:
     access.revoke_api_token(db, workspace=ctx.workspace, token_id=token_id, actor=ctx.actor)
     return Response(status_code=204)

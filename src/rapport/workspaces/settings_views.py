@@ -12,7 +12,7 @@ from fastapi.responses import PlainTextResponse, Response
 from rapport.core.i18n import LOCALES
 from rapport.core.i18n import gettext as _
 from rapport.errors import RapportError
-from rapport.web.deps import AuthDep, DbDep, SettingsDep, WorkspaceCtx, require
+from rapport.web.deps import AuthDep, DbDep, IdPath, SettingsDep, WorkspaceCtx, require
 from rapport.web.pages import redirect, render
 from rapport.workspaces import access, audit, auth, outbox, service
 from rapport.workspaces.roles import PERMISSIONS, ROLE_LABELS, ROLES
@@ -216,14 +216,14 @@ def invite(
 
 @router.post("/w/{slug}/settings/team/{user_id}/role")
 def change_role(
-    db: DbDep, ctx: MembersCtx, user_id: int, role: Annotated[str, Form()] = ""
+    db: DbDep, ctx: MembersCtx, user_id: IdPath, role: Annotated[str, Form()] = ""
 ) -> Response:
     service.change_role(db, workspace=ctx.workspace, user_id=user_id, role=role, actor=ctx.user)
     return redirect(f"/w/{ctx.workspace.slug}/settings/team", flash=_("Role changed."))
 
 
 @router.post("/w/{slug}/settings/team/{user_id}/remove")
-def remove_member(db: DbDep, ctx: MembersCtx, user_id: int) -> Response:
+def remove_member(db: DbDep, ctx: MembersCtx, user_id: IdPath) -> Response:
     service.remove_member(db, workspace=ctx.workspace, user_id=user_id, actor=ctx.user)
     return redirect(
         f"/w/{ctx.workspace.slug}/settings/team", flash=_("Removed from the workspace.")
@@ -267,7 +267,7 @@ def create_token(
 
 
 @router.post("/w/{slug}/settings/tokens/{token_id}/revoke")
-def revoke_token(db: DbDep, ctx: TokensCtx, token_id: int) -> Response:
+def revoke_token(db: DbDep, ctx: TokensCtx, token_id: IdPath) -> Response:
     access.revoke_api_token(db, workspace=ctx.workspace, token_id=token_id, actor=ctx.user)
     return redirect(f"/w/{ctx.workspace.slug}/settings/tokens", flash=_("Token revoked."))
 

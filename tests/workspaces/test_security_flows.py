@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pyotp
+
+from rapport.core import clock
+from rapport.workspaces import access, auth
+from tests.conftest import PASSWORD, World, csrf_from, sign_in
+
+
+def _login(client, email: str, password: str):
+    token = csrf_from(client.get("/login").text)
+    return client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": token},
+        follow_redirects=False,
+    )
+
+
+def test_a_form_post_without_the_csrf_token_is_refused_and_changes_nothing(
+    client, world: World, db
+) -> None:
+    sign_in(client, "alice@example.com")
+    response = client.post(
+        "/w/ws-a/settings/team/invite", data={"email": "x@example.com", "role": "editor"}
+    )
+    assert response.status_code == 403
+    assert "CSRF" in response.text
+    assert access.list_invitations(db, workspace=world.a) == []
+
+
+def test_a_sign_in_form_without_its_token_is_refused(client, world: World) -> None:
+    response = client.post("/login", data={"email": "alice@example.com", "password": PASSWORD})
+    assert response.status_code == 403
+
+
+def test_repeated_failed_sign_ins_lock_the_account_for_a_while(
+    client, world: World, settings
+) -> None:
+    for _ in range(settings.login_max_attempts):
+        assert _login(client, "alice@example.com", "wrong password!").status_code == 401
+    locked = _login(client, "alice@example.com", PASSWORD)
+    assert locked.status_code == 429
+    assert "Too many failed sign-ins" in locked.text
+    clock.set_clock(
+        lambda: (
+            clock.as_utc(clock.datetime.now(clock.UTC))
+            + timedelta(minutes=settings.login_lockout_minutes + 1)
+        )
+    )
+    try:
+        assert _login(client, "alice@example.com", PASSWORD).status_code == 303
+    finally:
+        clock.set_clock(None)
+
+
+def _invite(client, csrf: str, email: str) -> str:
+    page = client.post(
+        "/w/ws-a/settings/team/invite",
+        data={"email": email, "role": "contributor", "csrf_token": csrf},
+    )
+    assert page.status_code == 200, page.text
+    match = re.search(r"http://testserver(/invite/[\w-]+)", page.text)
+    assert match, "the inviter sees the link when no SMTP server is set"
+    return match.group(1)
+
+
+def test_an_invitation_link_works_once(client, world: World, db) -> None:
+    link = _invite(client, sign_in(client, "alice@example.com"), "dana@example.com")
+    client.cookies.clear()
+    form = client.get(link)
+    assert "Join Workspace A" in form.text
+    accepted = client.post(
+        link,
+        data={"name": "Dana", "password": PASSWORD, "csrf_token": csrf_from(form.text)},
+        follow_redirects=False,
+    )
+    assert accepted.status_code == 303 and accepted.headers["location"] == "/w/ws-a/today"
+    assert client.get("/w/ws-a/today").status_code == 200
+    client.cookies.clear()
+    reused = client.get(link)
+    assert reused.status_code == 404 and "already used" in reused.text
+
+
+def test_an_expired_invitation_link_is_refused(client, world: World) -> None:
+    link = _invite(client, sign_in(client, "alice@example.com"), "erin@example.com")
+    client.cookies.clear()
+    clock.set_clock(lambda: clock.datetime.now(clock.UTC) + timedelta(days=8))
+    try:
+        response = client.get(link)
+    finally:
+        clock.set_clock(None)
+    assert response.status_code == 404 and "expired" in response.text
+
+
+def test_a_password_reset_link_changes_the_password_once(client, world: World, db) -> None:
+    _user, token = auth.request_password_reset(db, email="bob@example.com")  # type: ignore[misc]
+    db.commit()
+    form = client.get(f"/password/reset/{token}")
+    short = client.post(
+        f"/password/reset/{token}", data={"password": "short", "csrf_token": csrf_from(form.text)}
+    )
+    assert short.status_code == 422 and "too short" in short.text
+    done = client.post(
+        f"/password/reset/{token}",
+        data={"password": "a brand new passphrase", "csrf_token": csrf_from(form.text)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert _login(client, "bob@example.com", "a brand new passphrase").status_code == 303
+    client.cookies.clear()
+    form = client.get(f"/password/reset/{token}")
+    again = client.post(
+        f"/password/reset/{token}",
+        data={"password": "another new passphrase", "csrf_token": csrf_from(form.text)},
+    )
+    assert again.status_code == 404 and "invalid, used or expired" in again.text
+
+
+def test_the_second_factor_is_asked_for_after_the_password(
+    client, world: World, db, settings
+) -> None:
+    setup = auth.begin_totp(world.alice)
+    codes = auth.confirm_totp(
+        world.alice,
+        secret=setup.secret,
+        code=pyotp.TOTP(setup.secret).now(),
+        secret_key=settings.secret_key,
+    )
+    db.commit()
+    first = _login(client, "alice@example.com", PASSWORD)
+    assert first.headers["location"].startswith("/login/second-factor")
+    assert client.get("/w/ws-a/today", follow_redirects=False).status_code == 303
+    page = client.get(first.headers["location"])
+    wrong = client.post(
+        "/login/second-factor", data={"code": "000000", "csrf_token": csrf_from(page.text)}
+    )
+    assert wrong.status_code == 401
+    ok = client.post(
+        "/login/second-factor",
+        data={"code": codes[0], "csrf_token": csrf_from(page.text)},
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303
+    assert client.get("/w/ws-a/today").status_code == 200
+    db.refresh(world.alice)
+    assert len(world.alice.recovery_code_hashes) == 9, "a recovery code works once"
+
+
+def test_an_api_token_works_only_for_its_workspace_and_stops_when_revoked(
+    client, world: World, db
+) -> None:
+    token, raw = access.create_api_token(
+        db, workspace=world.a, name="script", role="analyst", actor=world.alice
+    )
+    db.commit()
+    headers = {"authorization": f"Bearer {raw}"}
+    assert client.get("/api/v1/workspaces/ws-a", headers=headers).json()["role"] == "analyst"
+    assert client.get("/api/v1/workspaces/ws-b", headers=headers).status_code == 404
+    assert (
+        client.put(
+            "/api/v1/workspaces/ws-a",
+            headers=headers,
+            json={"name": "x", "timezone": "UTC", "locale": "en"},
+        ).status_code
+        == 403
+    )
+    access.revoke_api_token(db, workspace=world.a, token_id=token.id, actor=world.alice)
+    db.commit()
+    refused = client.get("/api/v1/workspaces/ws-a", headers=headers)
+    assert refused.status_code == 401
+    assert refused.headers["content-type"] == "application/problem+json"
+
+
+def test_api_validation_errors_name_the_field(client, world: World, db) -> None:
+    _token, raw = access.create_api_token(
+        db, workspace=world.a, name="owner script", role="owner", actor=world.alice
+    )
+    db.commit()
+    response = client.put(
+        "/api/v1/workspaces/ws-a",
+        headers={"authorization": f"Bearer {raw}"},
+        json={"name": "A", "timezone": "Mars/Base", "locale": "en"},
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert body["errors"][0]["loc"] == "timezone" and "Europe/Amsterdam" in body["errors"][0]["msg"]
+    assert (
+        client.get("/api/v1/workspaces/ws-a", headers={"authorization": f"Bearer {raw}"}).json()[
+            "timezone"
+        ]
+        == "Europe/Amsterdam"
+    )
+
+
+def test_pages_carry_security_headers(client, world: World) -> None:
+    response = client.get("/login")
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self';" in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["referrer-policy"] == "same-origin"
+    assert 'href="http' not in response.text and 'src="http' not in response.text
