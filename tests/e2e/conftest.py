@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
 from tests.e2e.server import LiveServer, launch_chromium, live_server
 
 BLOCKING_IMPACTS = ("serious", "critical")

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from tests.e2e.server import LiveServer, sign_in
 
 import rapport
+from rapport.core import i18n
+from tests.e2e.server import LiveServer, sign_in
 
 pytestmark = pytest.mark.browser
 DUTCH_CATALOG = Path(rapport.__file__).parent / "locale" / "nl" / "LC_MESSAGES" / "messages.po"
@@ -33,6 +34,15 @@ def test_sign_in_shows_today_with_the_workspace_name(
     check_a11y(page)
 
 
+def _dutch(message: str) -> str:
+    """What the Dutch catalog makes of a message (the English itself while untranslated)."""
+    i18n.set_locale("nl")
+    try:
+        return i18n.gettext(message)
+    finally:
+        i18n.set_locale("en")
+
+
 @pytest.mark.skipif(not DUTCH_CATALOG.is_file(), reason="the Dutch catalog is not there yet")
 def test_the_language_choice_is_dutch_and_remembered(
     page: Page, server: LiveServer, check_a11y: A11y
@@ -43,6 +53,9 @@ def test_the_language_choice_is_dutch_and_remembered(
     check_a11y(page)
     page.reload()
     expect(page.locator("html")).to_have_attribute("lang", "nl")
+    nav = page.locator("#rp-nav")
+    for english in ("Today", "Calendar", "Settings"):
+        expect(nav).to_contain_text(_dutch(english))
     page.locator("footer").get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
