@@ -147,6 +147,11 @@ def _resolve_workspace(db: Session, slug: str, auth_: Auth) -> WorkspaceCtx:
             raise NotFound(f"No workspace “{slug}”.")
         return WorkspaceCtx(auth_.token.workspace, auth_.token.role, auth_)
     workspace, role = service.workspace_for_member(db, slug=slug, user=auth_.user)
+    if workspace.organisation.require_totp and not auth_.user.totp_enabled:
+        raise PermissionDenied(
+            f"{workspace.organisation.name} requires a second factor. Set it up under "
+            "Account and security (/account?setup=totp), then come back."
+        )
     return WorkspaceCtx(workspace, role, auth_)
 
 

@@ -172,10 +172,15 @@ def request_password_reset(session: Session, *, email: str) -> tuple[User, str] 
     return user, token
 
 
-def reset_password(session: Session, *, token: str, password: str) -> User:
+def open_password_reset(session: Session, *, token: str) -> PasswordReset:
     row = session.scalar(select(PasswordReset).where(PasswordReset.token_hash == hash_token(token)))
     if row is None or row.used_at is not None or clock.as_utc(row.expires_at) <= clock.now():
         raise NotFound("This reset link is invalid, used or expired. Ask for a new one.")
+    return row
+
+
+def reset_password(session: Session, *, token: str, password: str) -> User:
+    row = open_password_reset(session, token=token)
     check_password(password)
     user = session.get(User, row.user_id)
     assert user is not None

@@ -170,6 +170,27 @@ def update_workspace(
     return workspace
 
 
+def set_require_totp(
+    session: Session, *, workspace: Workspace, required: bool, actor: User | None
+) -> None:
+    """Require a second factor for everyone in the workspace's organisation."""
+    org = workspace.organisation
+    if org.require_totp == required:
+        return
+    org.require_totp = required
+    audit.record(
+        session,
+        workspace_id=workspace.id,
+        actor=actor,
+        action="organisation.second_factor_required"
+        if required
+        else "organisation.second_factor_optional",
+        object_type="organisation",
+        object_id=org.id,
+        summary={"organisation": org.name, "required": required},
+    )
+
+
 def set_staff(
     session: Session, *, workspace: Workspace, staff: list[tuple[str, str]], actor: User | None
 ) -> None:

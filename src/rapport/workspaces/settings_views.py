@@ -11,7 +11,7 @@ from fastapi.responses import PlainTextResponse, Response
 
 from rapport.core.i18n import LOCALES
 from rapport.core.i18n import gettext as _
-from rapport.errors import RapportError
+from rapport.errors import RapportError, ValidationFailed
 from rapport.web.deps import AuthDep, DbDep, IdPath, SettingsDep, WorkspaceCtx, require
 from rapport.web.pages import redirect, render
 from rapport.workspaces import access, audit, auth, outbox, service
@@ -127,6 +127,7 @@ def save_practice_settings(
     website: Annotated[str, Form()] = "",
     opening_hours: Annotated[str, Form()] = "",
     require_approval: Annotated[bool, Form()] = False,
+    require_totp: Annotated[bool, Form()] = False,
     staff: Annotated[str, Form()] = "",
 ) -> Response:
     details = service.WorkspaceDetails(
@@ -145,6 +146,15 @@ def save_practice_settings(
         with db.begin_nested():
             service.update_workspace(db, workspace=ctx.workspace, details=details, actor=ctx.user)
             service.set_staff(db, workspace=ctx.workspace, staff=parse_staff(staff), actor=ctx.user)
+            if require_totp and not ctx.user.totp_enabled:
+                raise ValidationFailed(
+                    "require_totp",
+                    "Turn on your own second factor first, or you would lock yourself out.",
+                    "Account and security → Set up a second factor.",
+                )
+            service.set_require_totp(
+                db, workspace=ctx.workspace, required=require_totp, actor=ctx.user
+            )
     except RapportError as exc:
         db.expire(ctx.workspace)
         context = {

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from rapport.core.i18n import gettext as _
+from rapport.core.ratelimit import SlidingWindowLimiter
 from rapport.errors import NotAuthenticated, RapportError, RateLimited
 from rapport.web.deps import (
     SESSION_COOKIE,
@@ -28,6 +29,7 @@ router = APIRouter(dependencies=[Depends(load_shell)], include_in_schema=False)
 router.include_router(settings_router)
 
 PENDING_COOKIE = "rapport_pending"
+login_limiter = SlidingWindowLimiter(limit=30, window_seconds=600)  # failed sign-ins per address
 
 
 def _set_session_cookie(response: Response, raw: str, request: Request, name: str) -> None:
@@ -61,9 +63,20 @@ def login(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "",
 ) -> Response:
+    client = request.client.host if request.client else "unknown"
+    if login_limiter.blocked(client):
+        context = {
+            "error": _(
+                "Too many sign-in attempts from your network. Wait a few minutes and try again."
+            ),
+            "email": email,
+            "next": next,
+        }
+        return render(request, "workspaces/login.html", context, 429)
     try:
         user = auth.authenticate(db, email=email, password=password, settings=settings)
     except (NotAuthenticated, RateLimited) as exc:
+        login_limiter.hit(client)
         status = 429 if isinstance(exc, RateLimited) else 401
         context = {"error": exc.message, "email": email, "next": next}
         return render(request, "workspaces/login.html", context, status)
@@ -146,7 +159,8 @@ def forgot(
 
 
 @router.get("/password/reset/{token}")
-def reset_form(request: Request, token: str) -> Response:
+def reset_form(request: Request, db: DbDep, token: str) -> Response:
+    auth.open_password_reset(db, token=token)
     return render(request, "workspaces/reset.html", {"token": token})
 
 
