@@ -197,3 +197,38 @@ def test_pages_carry_security_headers(client, world: World) -> None:
     assert "script-src 'self';" in csp and "frame-ancestors 'none'" in csp
     assert response.headers["referrer-policy"] == "same-origin"
     assert 'href="http' not in response.text and 'src="http' not in response.text
+
+
+def test_an_organisation_can_require_a_second_factor(client, world: World, db, settings) -> None:
+    world.a.organisation.require_totp = True
+    db.commit()
+    sign_in(client, "bob@example.com")
+    blocked = client.get("/w/ws-a/today")
+    assert blocked.status_code == 403 and "requires a second factor" in blocked.text
+    setup = auth.begin_totp(world.bob)
+    auth.confirm_totp(
+        world.bob,
+        secret=setup.secret,
+        code=pyotp.TOTP(setup.secret).now(),
+        secret_key=settings.secret_key,
+    )
+    db.commit()
+    assert client.get("/w/ws-a/today").status_code == 200
+
+
+def test_an_owner_cannot_require_a_second_factor_before_having_one(
+    client, world: World, db
+) -> None:
+    csrf = sign_in(client, "alice@example.com")
+    form = {
+        "name": "Workspace A",
+        "timezone": "Europe/Amsterdam",
+        "locale": "en",
+        "practice_type": "clinic",
+        "require_totp": "true",
+        "csrf_token": csrf,
+    }
+    response = client.post("/w/ws-a/settings", data=form)
+    assert response.status_code == 422 and "lock yourself out" in response.text
+    db.refresh(world.a.organisation)
+    assert world.a.organisation.require_totp is False
