@@ -10,7 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from tests.e2e.server import LiveServer, launch_chromium, live_server
+from tests.e2e.server import LiveServer, launch_chromium, live_server, sign_in
 
 BLOCKING_IMPACTS = ("serious", "critical")
 
@@ -44,6 +44,23 @@ def context(browser: Browser, server: LiveServer) -> Iterator[BrowserContext]:
 @pytest.fixture
 def page(context: BrowserContext) -> Page:
     return context.new_page()
+
+
+@pytest.fixture(scope="session")
+def phone(browser: Browser, server: LiveServer) -> Iterator[Page]:
+    """A phone-sized page (390×844) with alice signed in, shared by the phone tests."""
+    ctx = browser.new_context(
+        base_url=server.url,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        reduced_motion="reduce",
+    )
+    ctx.set_default_timeout(5000)
+    page = ctx.new_page()
+    sign_in(page, server.url, "alice@example.com")
+    yield page
+    ctx.close()
 
 
 def _describe(violation: dict[str, Any]) -> str:

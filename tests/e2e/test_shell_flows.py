@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 import rapport
 from rapport.core import i18n
@@ -61,28 +61,47 @@ def test_the_language_choice_is_dutch_and_remembered(
 
 
 def test_on_a_phone_the_menu_button_opens_the_sections(
-    browser: Browser, server: LiveServer, check_a11y: A11y
+    phone: Page, server: LiveServer, check_a11y: A11y
 ) -> None:
-    context = browser.new_context(
-        base_url=server.url,
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-        has_touch=True,
-        reduced_motion="reduce",
-    )
-    try:
-        page = context.new_page()
-        sign_in(page, server.url, "alice@example.com")
-        sections = page.locator("#rp-nav")
-        expect(sections).to_be_hidden()
-        check_a11y(page)
-        page.locator("[aria-controls='rp-nav']").click()
-        expect(sections).to_have_class(re.compile(r"\bshow\b"))
-        expect(sections).to_be_visible()
-        expect(sections.get_by_role("link", name="Settings")).to_be_visible()
-        check_a11y(page)
-    finally:
-        context.close()
+    phone.goto("/w/lakeside/today")
+    sections = phone.locator("#rp-nav")
+    expect(sections).to_be_hidden()
+    check_a11y(phone)
+    phone.locator("[aria-controls='rp-nav']").click()
+    expect(sections).to_have_class(re.compile(r"\bshow\b"))
+    expect(sections).to_be_visible()
+    expect(sections.get_by_role("link", name="Settings")).to_be_visible()
+    check_a11y(phone)
+
+
+SHARED_TABLE_FIX = (
+    "shared template: its .table-responsive scrolls on a phone but can't get keyboard focus "
+    "(axe scrollable-region-focusable); add tabindex=0, role=region and an aria-label"
+)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/w/lakeside/settings/jobs",
+        "/notifications",
+        "/w/lakeside/settings",
+        pytest.param(
+            "/w/lakeside/settings/team",
+            marks=pytest.mark.xfail(reason=SHARED_TABLE_FIX, strict=True),
+        ),
+        pytest.param(
+            "/w/lakeside/settings/audit",
+            marks=pytest.mark.xfail(reason=SHARED_TABLE_FIX, strict=True),
+        ),
+    ],
+)
+def test_settings_pages_pass_axe_on_a_phone(
+    phone: Page, server: LiveServer, check_a11y: A11y, path: str
+) -> None:
+    phone.goto(path)
+    expect(phone.locator("h1")).to_be_visible()
+    check_a11y(phone)
 
 
 def test_an_owner_invites_a_teammate_and_sees_the_one_time_link(
