@@ -75,9 +75,17 @@ def _words(name: str) -> tuple[str, ...]:
     return tuple(w.lower() for w in words if w.lower() not in titles)
 
 
+_QUOTED_PATTERNS = 4
+_KEYWORDS = re.compile(r"review|testimonial|recensie|beoordeling|getuigenis|words|woorden", re.I)
+
+
 def find_attributions(text: str) -> list[Attribution]:
     found: dict[int, Attribution] = {}
-    for pattern in ATTRIBUTIONS:
+    has_quote = any(char in text for char in _OPEN)
+    has_keyword = _KEYWORDS.search(text) is not None
+    for index, pattern in enumerate(ATTRIBUTIONS):
+        if not (has_quote if index < _QUOTED_PATTERNS else has_keyword):
+            continue
         for match in pattern.finditer(text):
             name = match.group("name").rstrip()
             start = match.start("name")

@@ -102,7 +102,11 @@ def _devices(text: str) -> Iterator[IdHit]:
 
 
 def _dates(text: str) -> Iterator[IdHit]:
-    for regex in p.DATE_PATTERNS:
+    has_month = p.ANY_MONTH.search(text) is not None
+    has_digits = sum(1 for char in text if char.isdigit()) >= 3
+    for index, regex in enumerate(p.DATE_PATTERNS):
+        if not (has_month if index < p.TEXTUAL_DATES else has_digits):
+            continue
         for match in regex.finditer(text):
             groups = match.groupdict()
             if groups.get("a") is not None and not p.date_is_valid(
@@ -116,6 +120,8 @@ def _dates(text: str) -> Iterator[IdHit]:
 
 
 def _ages(text: str) -> Iterator[IdHit]:
+    if p.OLD_AGE.search(text) is None:
+        return
     for form, regex in enumerate(p.AGE_PATTERNS):
         for match in regex.finditer(text):
             if not 90 <= int(match.group("n")) <= 130:
@@ -161,9 +167,22 @@ _FINDERS: tuple[Callable[[str], Iterator[IdHit]], ...] = (
 )
 
 
+_LONG_NUMBERS = frozenset({_phones, _national_ids, _records, _ips})
+_SHORT_NUMBERS = frozenset({_ages, _addresses})
+
+
 def find_identifiers(text: str) -> list[IdHit]:
-    """All identifier hits, overlaps resolved by priority (then by length), sorted by start."""
-    hits = [hit for finder in _FINDERS for hit in finder(text)]
+    """All identifier hits, overlaps resolved by priority (then by length), sorted by start.
+
+    Detectors that need digits are skipped for texts without enough of them (most captions).
+    """
+    digits = sum(1 for char in text if char.isdigit())
+    hits = [
+        hit
+        for finder in _FINDERS
+        if (digits >= 3 or finder not in _LONG_NUMBERS) and (digits or finder not in _SHORT_NUMBERS)
+        for hit in finder(text)
+    ]
     hits.sort(key=lambda hit: (-hit.priority, -(hit.end - hit.start), hit.start))
     kept: list[IdHit] = []
     for hit in hits:

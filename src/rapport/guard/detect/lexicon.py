@@ -33,6 +33,19 @@ HEALTH_SUFFIXES = (
     "operatie", "ontsteking", "therapie", "behandeling", "stoornis", "verslaving", "infectie",
     "breuk", "klachten", "pijn", "tumor",
 )  # fmt: skip
+
+
+def _phrase_starts(terms: frozenset[str]) -> dict[str, int]:
+    """First word of every multi-word term → the most words a term starting with it has."""
+    starts: dict[str, int] = {}
+    for term in terms:
+        parts = term.split()
+        if len(parts) > 1:
+            starts[parts[0]] = max(starts.get(parts[0], 1), len(parts))
+    return starts
+
+
+_PHRASE_STARTS = _phrase_starts(HEALTH_TERMS)
 _NOT_HEALTH = words(
     "sympathy empathy telepathy petitis appetite gedragsstoornis tandartsbehandeling"
 )
@@ -97,14 +110,16 @@ CONTACT_NOUNS = words(
 
 def _health_at(tokens: tuple[Token, ...], index: int) -> int:
     """Number of tokens of the health term starting at ``index`` (0 if none)."""
-    for size in range(min(MAX_TERM_WORDS, len(tokens) - index), 0, -1):
+    word = tokens[index].lower
+    longest = _PHRASE_STARTS.get(word, 1)
+    for size in range(min(longest, len(tokens) - index), 1, -1):
         words = tokens[index : index + size]
         if words[-1].sentence != words[0].sentence:
             continue
-        phrase = " ".join(token.lower for token in words)
-        if phrase in HEALTH_TERMS:
+        if " ".join(token.lower for token in words) in HEALTH_TERMS:
             return size
-    word = tokens[index].lower
+    if word in HEALTH_TERMS:
+        return 1
     if word in _NOT_HEALTH:
         return 0
     if tokens[index].text in _ACRONYMS:
@@ -115,9 +130,9 @@ def _health_at(tokens: tuple[Token, ...], index: int) -> int:
         return 1
     if len(word) >= 10 and any(word[k:] in _NL_HEADS for k in range(3, len(word) - 5)):
         return 1
-    for suffix in HEALTH_SUFFIXES:
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
-            return 1
+    if len(word) > 6 and word.endswith(HEALTH_SUFFIXES):
+        suffix = next(s for s in HEALTH_SUFFIXES if word.endswith(s))
+        return 1 if len(word) > len(suffix) + 2 else 0
     return 0
 
 

@@ -73,21 +73,18 @@ _NL_MONTH = (
     r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
     r"jan|feb|mrt|apr|jun|jul|aug|sept|sep|okt|nov|dec)"
 )
-_WEEKDAY_EN = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
-_WEEKDAY_NL = r"(?:(?:maan|dins|woens|donder|vrij|zater|zon)dag\s+)?"
 DATE_PATTERNS = (
     re.compile(
-        _WEEKDAY_EN + r"\b" + _EN_MONTH + r"\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b"
+        r"\b" + _EN_MONTH + r"\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b"
         r"(?:,?\s+(?P<year>\d{4})\b)?"
     ),
     re.compile(
-        _WEEKDAY_EN
-        + r"\b(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+        r"\b(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
         + _EN_MONTH
         + r"\b\.?(?:,?\s+(?P<year>\d{4})\b)?"
     ),
     re.compile(
-        _WEEKDAY_NL + r"\b(?P<day>\d{1,2})(?:e|ste|de)?\s+" + _NL_MONTH + r"\b\.?"
+        r"\b(?P<day>\d{1,2})(?:e|ste|de)?\s+" + _NL_MONTH + r"\b\.?"
         r"(?:\s+(?P<year>\d{4})\b)?",
         re.IGNORECASE,
     ),
@@ -161,6 +158,9 @@ ADDRESS_PATTERNS = (
     re.compile(r"\b\d{5}-\d{4}\b"),
     re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b(?:\s+[A-Z][a-zà-ÿ]+)?"),
 )
+ANY_MONTH = re.compile(r"\b(?:" + _EN_MONTH + "|" + _NL_MONTH + r")\b", re.IGNORECASE)
+TEXTUAL_DATES = 5  # the first five DATE_PATTERNS need a month name
+OLD_AGE = re.compile(r"(?<!\d)(?:9\d|1[0-2]\d|130)(?!\d)")
 POSTCODE_STOP = words(
     "OK TV EN NL US AM PM CT MD DO OF OR IN ON AT IT IS BE BY TO NO UP WE MY ME HE DE UK EU "
     "BC AD CE HR PR VS OP"

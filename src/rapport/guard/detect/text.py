@@ -19,7 +19,7 @@ _ABBREVIATIONS = words(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Token:
     text: str
     lower: str
