@@ -7,13 +7,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
-from tests.jobs.conftest import MovableClock
 
 from rapport.errors import Conflict, NotFound, ValidationFailed
 from rapport.jobs import JobRequest, Worker, cancel_job, enqueue, enqueue_many, list_jobs, retry_job
 from rapport.jobs.models import Job
 from rapport.jobs.worker import backoff_seconds, claim_jobs
 from rapport.workspaces.models import Organisation
+from tests.jobs.conftest import MovableClock
 
 
 def _worker(factory: sessionmaker[Session], name: str = "w1") -> Worker:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
-from tests.jobs.conftest import MovableClock, make_owner
 
 from rapport.config import load_settings
 from rapport.jobs import enqueue
@@ -18,6 +17,7 @@ from rapport.jobs.schedule import Scheduler, enqueue_periodic_jobs, latest_slot
 from rapport.jobs.watchdog import check_stalled_queue, queue_health, run_stall_check
 from rapport.jobs.worker import Worker
 from rapport.notifications.models import Notification
+from tests.jobs.conftest import MovableClock, make_owner
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 SETTINGS = load_settings(watchdog_minutes=5, smtp_host="")

@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import tests.conftest as root
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+import tests.conftest as root
 from rapport.db import session_factory, unit_of_work
 from rapport.jobs import JobRequest, enqueue_many
 
@@ -38,6 +38,22 @@ def committed_database(
 def _scalar(engine: Engine, sql: str) -> int:
     with engine.connect() as conn:
         return int(conn.execute(text(sql)).scalar_one())
+
+
+def _ran(engine: Engine, worker: str) -> int:
+    return _scalar(engine, f"SELECT count(*) FROM job_execution WHERE worker = '{worker}'")
+
+
+def _count_done(engine: Engine) -> int:
+    return _scalar(engine, "SELECT count(*) FROM job WHERE state = 'done'")
+
+
+def _holds_jobs(engine: Engine, worker: str) -> bool:
+    done = _ran(engine, worker)
+    held = _scalar(
+        engine, f"SELECT count(*) FROM job WHERE state = 'running' AND locked_by = '{worker}'"
+    )
+    return done >= 3 and held >= 1
 
 
 def _wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
@@ -67,31 +83,25 @@ def test_every_job_runs_exactly_once_when_a_worker_process_is_killed_mid_run(
     with unit_of_work(session_factory(engine)) as session:
         enqueue_many(session, [JobRequest("tests.record_execution", {"n": n}) for n in range(JOBS)])
 
-    doomed, survivor = (
-        _start(committed_database, "doomed", tmp_path),
-        _start(committed_database, "survivor", tmp_path),
-    )
+    doomed = _start(committed_database, "doomed", tmp_path)
+    survivor = None
     try:
-        _wait_for(
-            lambda: (
-                _scalar(engine, "SELECT count(*) FROM job_execution WHERE worker = 'doomed'") >= 10
-            ),
-            60,
-            "the doomed worker to work",
-        )
+        _wait_for(lambda: _holds_jobs(engine, "doomed"), 60, "the first worker to be mid-run")
+        survivor = _start(committed_database, "survivor", tmp_path)
+        # SQLite's lock is unfair between processes, so kill while the first still holds jobs.
+        _wait_for(lambda: _holds_jobs(engine, "doomed"), 60, "the first worker to hold jobs")
         doomed.send_signal(signal.SIGKILL)
         doomed.wait(10)
-        _wait_for(
-            lambda: _scalar(engine, "SELECT count(*) FROM job WHERE state = 'done'") == JOBS,
-            120,
-            "all jobs done",
+        time.sleep(0.2)  # let PostgreSQL notice the dead connection and roll its transaction back
+        held_when_killed = _scalar(
+            engine, "SELECT count(*) FROM job WHERE state = 'running' AND locked_by = 'doomed'"
         )
+        _wait_for(lambda: _count_done(engine) == JOBS, 120, "all jobs done")
     finally:
         for process in (doomed, survivor):
-            if process.poll() is None:
+            if process is not None and process.poll() is None:
                 process.send_signal(signal.SIGTERM)
-        survivor.wait(30)
-        doomed.wait(30)
+                process.wait(30)
 
     assert survivor.returncode == 0, (tmp_path / "survivor.log").read_text()
     assert _scalar(engine, "SELECT count(*) FROM job_execution") == JOBS
@@ -100,9 +110,8 @@ def test_every_job_runs_exactly_once_when_a_worker_process_is_killed_mid_run(
     taken_over = _scalar(
         engine, "SELECT count(*) FROM job WHERE attempts = 2 AND locked_by = 'survivor'"
     )
-    assert taken_over >= 1, (
-        "the killed worker held jobs that the survivor took over after the lease"
-    )
+    assert held_when_killed >= 1
+    assert taken_over == held_when_killed, "every job the killed worker held was taken over"
     assert (
         _scalar(engine, "SELECT count(*) FROM worker_heartbeat WHERE stopped_at IS NOT NULL") == 1
     )

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from tests.notifications.conftest import Mailbox, free_port, make_user
 
 from rapport.config import load_settings
 from rapport.errors import NotFound, ValidationFailed
@@ -25,6 +24,7 @@ from rapport.notifications import (
     unread_count,
 )
 from rapport.notifications.email import EmailRejected, EmailTemporarilyFailed, send_email
+from tests.notifications.conftest import Mailbox, free_port, make_user
 
 
 def _notify(db: Session, user_ids: list[int], **extra: Any) -> Any:
