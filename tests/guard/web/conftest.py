@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy.orm import Session
-from tests.conftest import World, make_user
 
 from rapport.workspaces import access
 from rapport.workspaces.models import User, Workspace
+from tests.conftest import World, make_user
 
 
 def bearer(db: Session, workspace: Workspace, role: str, actor: User | None) -> dict[str, str]:

@@ -8,6 +8,7 @@ import os
 import pytest
 from PIL import Image
 from skimage import data as samples
+
 from tests.conftest import World
 from tests.guard.web.conftest import bearer
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.conftest import World, sign_in
-from tests.guard.web.test_guard_check_api import RISKY, astronaut_jpeg
 
 from rapport.workspaces import audit
+from tests.conftest import World, sign_in
+from tests.guard.web.test_guard_check_api import RISKY, astronaut_jpeg
 
 PAGES = [
     "/w/ws-a/guard/check",
