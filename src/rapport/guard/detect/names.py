@@ -81,7 +81,7 @@ _AFTER_PATIENT = re.compile(
     re.IGNORECASE,
 )
 _AFTER_ROLE = re.compile(r"\s*,\s*((?:[\w-]+\s*){1,3})")
-_AFTER_AGE = re.compile(r"\s*(?:,\s*\d{1,3}\s*,|\(\d{1,3}\))")
+_AFTER_AGE = re.compile(r"\s*(?:,\s*\d{1,3}\s*,|\((?:\d{1,3}\)|(?:our|onze|age|aged|\d)))", re.I)
 _INITIAL = re.compile(r"[A-Z]\.")
 _GROUP_WORDS = words(
     "patients patiënten clients cliënten family familie parents ouders kids kinderen everyone "

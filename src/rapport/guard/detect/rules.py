@@ -60,6 +60,12 @@ _PATIENT_STORY = re.compile(
     r"een patiënte? (?:kwam|vertelde|vroeg|belde))",
     re.IGNORECASE,
 )
+# "the new meds are working for you": how the reader's own care is going.
+_HOW_IT_WENT = re.compile(
+    r"\b(?:working|worked|healing|healed|helping|helped|feels?|fits?|went|going|recovering|"
+    r"bothering|hurting|bevalt|beviel|zit|zat|ging|geneest|werkt|hielp|genezen)\b",
+    re.IGNORECASE,
+)
 _PREPOSITION = re.compile(r"(?:\b(?:on|op|dated|per|since|sinds)\s+)$", re.IGNORECASE)
 
 
@@ -284,8 +290,7 @@ def reply_findings(scan: Scan) -> Iterator[Raw]:
         return
     hits = find_reply_rules(scan.doc.text)
     for start, end, sentence in scan.health:
-        before = [t.lower for t in scan.doc.tokens if t.end <= start and t.sentence == sentence]
-        if any(word in ("your", "uw", "je", "jouw") for word in before[-3:]):
+        if _about_readers_care(scan, start, sentence):
             hits.append(("care_detail", start, end))
     phone = scan.context.phones[0] if scan.context.phones else None
     seen: set[tuple[str, int]] = set()
@@ -296,6 +301,15 @@ def reply_findings(scan: Scan) -> Iterator[Raw]:
         seen.add((category, sentence))
         s_start, s_end = _trimmed_sentence(scan, sentence)
         yield Raw(category, s_start, s_end, msg.reply_suggestion(scan.lang, phone))
+
+
+def _about_readers_care(scan: Scan, start: int, sentence: int) -> bool:
+    """ "your crown", "je beugel", or "the new meds are working for you"."""
+    before = [t.lower for t in scan.doc.tokens if t.end <= start and t.sentence == sentence]
+    if any(word in ("your", "uw", "je", "jouw") for word in before[-3:]):
+        return True
+    text = scan.doc.sentence_text(sentence)
+    return sentence in scan.you_sents and _HOW_IT_WENT.search(text) is not None
 
 
 def _trimmed_sentence(scan: Scan, sentence: int) -> tuple[int, int]:
