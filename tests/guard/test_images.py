@@ -18,7 +18,7 @@ from PIL.TiffImagePlugin import IFDRational
 from skimage import data as samples
 from typer.testing import CliRunner
 
-from rapport.guard import images
+from rapport.guard import GuardContext, StaffMember, images
 from rapport.guard.image_cli import register
 from rapport.guard.images import (
     Box,
@@ -343,6 +343,23 @@ def test_a_face_with_a_linked_consent_is_not_blocked_by_the_face_rule() -> None:
     assert len(report.faces) == 1
     assert not [f for f in report.findings if f["category"] == "face_without_consent"]
     assert report.verdict != "block"
+
+
+@needs_tesseract
+def test_the_practice_context_reaches_the_text_guard() -> None:
+    board = encode(text_image(WHITEBOARD[0]), "PNG")
+    assert check_image(board).verdict == "block"
+    staff = GuardContext(staff=(StaffMember("John Miller"),))
+    assert check_image(board, context=staff).verdict != "block"  # the surgeon, not a patient
+
+
+@needs_tesseract
+def test_a_face_that_appears_late_in_an_animation_is_found() -> None:
+    empty = Image.fromarray(samples.coffee()).resize((512, 512))
+    frames = [empty, empty.rotate(5), empty.rotate(10), astronaut()]
+    gif = encode(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=200)
+    report = check_image(gif)
+    assert len(report.faces) == 1 and report.verdict == "block"
 
 
 def test_the_worst_verdict_wins() -> None:

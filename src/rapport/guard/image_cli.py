@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from rapport.guard.detect import CATEGORIES
 from rapport.guard.images import (
     ImageReport,
     MetadataNotRemoved,
@@ -56,7 +57,7 @@ def check_image_command(
     if out is not None:
         _write_atomically(out, report.image.data)
     if as_json:
-        typer.echo(json.dumps(_json_summary(report), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         _print_summary(Console(), report, out)
     raise typer.Exit(EXIT_BY_VERDICT.get(report.verdict, EXIT_BY_VERDICT["block"]))
@@ -92,31 +93,28 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def _json_summary(report: ImageReport) -> dict[str, Any]:
-    full = report.to_dict()
-    keys = ("verdict", "faces", "ocr_text", "findings", "metadata_removed")
-    return {key: full[key] for key in keys} | {
-        "image": {key: full[key] for key in ("format", "width", "height")}
-    }
-
-
 def _print_summary(console: Console, report: ImageReport, out: Path | None) -> None:
     image = report.image
     style = VERDICT_STYLE.get(report.verdict, "bold red")
     console.print(
         f"[{style}]{report.verdict.upper()}[/]  {image.format} {image.width}×{image.height}"
     )
-    removed = ", ".join(image.removed) or "none found"
-    console.print(f"Metadata removed: {escape(removed)}")
+    console.print(f"Metadata removed: {escape(', '.join(image.removed) or 'none found')}")
     console.print(f"Faces: {len(report.faces)}")
     if report.ocr.text:
         console.print("Text in the image:", escape(report.ocr.text), sep="\n")
     for finding in report.findings:
-        console.print(
-            f"• [bold]{escape(str(finding.get('category', '')))}[/]: "
-            f"{escape(str(finding.get('message', '')))}"
-        )
-        if suggestion := finding.get("suggestion"):
-            console.print(f"  {escape(str(suggestion))}")
+        console.print(_finding_line(finding))
     if out is not None:
         console.print(f"Clean copy written to {escape(str(out))}")
+
+
+def _finding_line(finding: dict[str, Any]) -> str:
+    category = str(finding.get("category", ""))
+    label = CATEGORIES.get(category, {}).get("en", category.replace("_", " ").capitalize())
+    quoted = f" “{finding['text']}”" if finding.get("text") else ""
+    line = f"• [bold]{escape(label)}[/]{escape(quoted)}: {escape(str(finding.get('message', '')))}"
+    if finding.get("source") == "face" and finding.get("suggestion"):
+        # Text findings suggest replacement words, which mean nothing for pixels.
+        line += f"\n  {escape(str(finding['suggestion']))}"
+    return line

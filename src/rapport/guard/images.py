@@ -12,6 +12,7 @@ from typing import Any
 
 from PIL import Image
 
+from rapport.guard.detect import GuardContext, check
 from rapport.guard.imaging.faces import detect_faces
 from rapport.guard.imaging.metadata import (
     MetadataNotRemoved,
@@ -77,7 +78,7 @@ def check_image(
     data: bytes,
     *,
     kind: str = "post",
-    context: Any = None,
+    context: GuardContext | None = None,
     consented_faces: int = 0,
     langs: str = "eng+nld",
 ) -> ImageReport:
@@ -143,15 +144,16 @@ def _face_findings(faces: tuple[Box, ...], consented: int) -> list[dict[str, Any
     ]
 
 
-def _check_text(ocr: OcrResult, *, kind: str, context: Any) -> tuple[str, list[dict[str, Any]]]:
+def _check_text(
+    ocr: OcrResult, *, kind: str, context: GuardContext | None
+) -> tuple[str, list[dict[str, Any]]]:
     if not ocr.text.strip():
         return "ok", []
-    # Imported here: the text guard's package may import this module in turn.
-    from rapport.guard import check
-
     report = check(ocr.text, kind=kind, lang="auto", context=context)
-    findings = [_with_boxes(dict(found), ocr) for found in report.to_dict()["findings"]]
-    return str(report.verdict), findings
+    findings = [
+        _with_boxes(found.to_dict(), ocr) for found in report.findings if found.severity != "off"
+    ]
+    return report.verdict, findings
 
 
 def _with_boxes(finding: dict[str, Any], ocr: OcrResult) -> dict[str, Any]:
