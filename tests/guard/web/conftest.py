@@ -1,4 +1,4 @@
-"""Helpers for the guard's web and API tests: bearer tokens per role, a signed-in browser."""
+"""Helpers for the guard's web and API tests: bearer tokens per role, the browser fixtures."""
 
 from __future__ import annotations
 
@@ -8,6 +8,17 @@ from sqlalchemy.orm import Session
 from rapport.workspaces import access
 from rapport.workspaces.models import User, Workspace
 from tests.conftest import World, make_user
+
+# The browser fixtures (live server, Chromium, axe) for test_guard_browser.py.
+from tests.e2e.conftest import (  # noqa: F401
+    axe,
+    browser,
+    check_a11y,
+    context,
+    page,
+    phone,
+    server,
+)
 
 
 def bearer(db: Session, workspace: Workspace, role: str, actor: User | None) -> dict[str, str]:
