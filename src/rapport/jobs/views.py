@@ -22,7 +22,7 @@ from rapport.errors import NotFound, RapportError, ValidationFailed
 from rapport.jobs.models import JOB_STATES, Job
 from rapport.jobs.queue import cancel_job, get_job, retry_job
 from rapport.jobs.watchdog import QueueHealth, queue_health
-from rapport.web.deps import AuthDep, DbDep, SettingsDep, WorkspaceCtx, require
+from rapport.web.deps import AuthDep, DbDep, IdPath, SettingsDep, WorkspaceCtx, require
 from rapport.web.pages import load_shell, redirect, render
 from rapport.workspaces import service
 
@@ -135,7 +135,7 @@ def _back(ctx: WorkspaceCtx, state: str) -> str:
 
 
 @pages.post("/w/{slug}/settings/jobs/{job_id}/retry")
-def retry_from_page(db: DbDep, ctx: JobsCtx, job_id: int, state: str = "problems") -> Response:
+def retry_from_page(db: DbDep, ctx: JobsCtx, job_id: IdPath, state: str = "problems") -> Response:
     try:
         with db.begin_nested():
             retry_visible(db, ctx, job_id)
@@ -147,7 +147,7 @@ def retry_from_page(db: DbDep, ctx: JobsCtx, job_id: int, state: str = "problems
 
 
 @pages.post("/w/{slug}/settings/jobs/{job_id}/cancel")
-def cancel_from_page(db: DbDep, ctx: JobsCtx, job_id: int, state: str = "problems") -> Response:
+def cancel_from_page(db: DbDep, ctx: JobsCtx, job_id: IdPath, state: str = "problems") -> Response:
     try:
         with db.begin_nested():
             cancel_visible(db, ctx, job_id)
@@ -207,7 +207,7 @@ def list_jobs_api(
     ctx: JobsCtx,
     state: str = "problems",
     limit: Annotated[int, Query(ge=1, le=200)] = PAGE_SIZE,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> JobList:
     """This workspace's and the system's jobs; ``state`` is a job state, `problems` (dead and
     failed, the default) or `all`."""
@@ -218,13 +218,13 @@ def list_jobs_api(
 
 
 @api.post(WS_JOBS + "/{job_id}/retry", response_model=JobRead)
-def retry_api(db: DbDep, ctx: JobsCtx, job_id: int) -> JobRead:
+def retry_api(db: DbDep, ctx: JobsCtx, job_id: IdPath) -> JobRead:
     """Make a dead, failed or cancelled job due now (409 when it is due, running or done)."""
     return JobRead.of(retry_visible(db, ctx, job_id))
 
 
 @api.post(WS_JOBS + "/{job_id}/cancel", response_model=JobRead)
-def cancel_api(db: DbDep, ctx: JobsCtx, job_id: int) -> JobRead:
+def cancel_api(db: DbDep, ctx: JobsCtx, job_id: IdPath) -> JobRead:
     """Cancel a due, failed or dead job (409 when it is running or finished)."""
     return JobRead.of(cancel_visible(db, ctx, job_id))
 

@@ -26,7 +26,7 @@ from rapport.notifications import (
     set_preference,
     unread_count,
 )
-from rapport.web.deps import Auth, AuthDep, DbDep, SettingsDep
+from rapport.web.deps import Auth, AuthDep, DbDep, IdPath, SettingsDep
 from rapport.web.pages import load_shell, redirect, render
 from rapport.workspaces import service
 
@@ -72,7 +72,7 @@ def centre(
 
 
 @pages.post("/notifications/{notification_id}/read")
-def read_one(db: DbDep, auth_: AuthDep, notification_id: int) -> Response:
+def read_one(db: DbDep, auth_: AuthDep, notification_id: IdPath) -> Response:
     mark_read(db, user_id=auth_.user.id, notification_id=notification_id)
     return redirect("/notifications")
 
@@ -135,7 +135,7 @@ def list_api(
     auth_: PersonDep,
     unread_only: bool = False,
     limit: Annotated[int, Query(ge=1, le=200)] = PAGE_SIZE,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> NotificationList:
     """Your notifications, newest first, and how many are unread."""
     user_id = auth_.user.id
@@ -153,7 +153,7 @@ def read_all_api(db: DbDep, auth_: PersonDep) -> MarkedRead:
 
 
 @api.post("/notifications/{notification_id}/read", response_model=NotificationRead)
-def read_one_api(db: DbDep, auth_: PersonDep, notification_id: int) -> NotificationRead:
+def read_one_api(db: DbDep, auth_: PersonDep, notification_id: IdPath) -> NotificationRead:
     """Mark one of your notifications read (idempotent; 404 for anyone else's)."""
     row = mark_read(db, user_id=auth_.user.id, notification_id=notification_id)
     return NotificationRead.model_validate(row)
