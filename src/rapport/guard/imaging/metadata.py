@@ -17,8 +17,9 @@ log = logging.getLogger(__name__)
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 50_000_000
-# An animation is decoded frame by frame; cap the total so a 2,000-frame GIF can't stall a worker.
-MAX_ANIMATION_PIXELS = 4 * MAX_PIXELS
+# Every frame of an animation is decoded and kept in memory while it is re-encoded, so the
+# limit counts all frames together (a 2,000-frame GIF must not exhaust a worker).
+MAX_ANIMATION_PIXELS = MAX_PIXELS
 FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 NOT_AN_IMAGE = "This file is not an image Rapport can read (JPEG, PNG, WebP or GIF)"
 
@@ -89,7 +90,7 @@ def open_image(data: bytes) -> Image.Image:
         # Pillow's UnidentifiedImageError is an OSError; its bomb error is an Exception.
         raise UnreadableImage(f"{NOT_AN_IMAGE}.") from exc
     except Image.DecompressionBombError as exc:
-        raise UnreadableImage(_too_many_pixels(MAX_PIXELS + 1)) from exc
+        raise UnreadableImage(_too_many_pixels(None)) from exc
     _check_pixels(image)
     _load_all_frames(image)
     return image
@@ -97,8 +98,13 @@ def open_image(data: bytes) -> Image.Image:
 
 def describe_metadata(image: Image.Image) -> Iterator[str]:
     """Names of the metadata `image` carries, in words a practice manager understands."""
-    yield from _exif_parts(image.getexif())
     info = image.info
+    try:
+        yield from _exif_parts(image.getexif())
+    except Exception:  # Pillow parsing hostile EXIF; the block is dropped anyway
+        log.info("unreadable EXIF block", exc_info=True)
+        if info.get("exif"):
+            yield "EXIF"
     if info.get("xmp") or _has_app(image, b"http://ns.adobe.com/"):
         yield "XMP"
     if "photoshop" in info or _has_app(image, b"Photoshop 3.0"):
@@ -165,15 +171,14 @@ def _check_pixels(image: Image.Image) -> None:
     frames = getattr(image, "n_frames", 1)
     if frames * width * height > MAX_ANIMATION_PIXELS:
         raise UnreadableImage(
-            f"This animation is too large: {frames} frames of {width}×{height} pixels."
+            f"This animation is too large: {frames} frames of {width}×{height} pixels; "
+            f"Rapport accepts up to {MAX_ANIMATION_PIXELS // 1_000_000} megapixels in all frames."
         )
 
 
-def _too_many_pixels(pixels: int) -> str:
-    return (
-        f"This image is too large: {pixels / 1_000_000:.0f} megapixels; "
-        f"Rapport accepts up to {MAX_PIXELS // 1_000_000} megapixels."
-    )
+def _too_many_pixels(pixels: int | None) -> str:
+    size = f": {pixels / 1_000_000:.0f} megapixels" if pixels else ""
+    return f"This image is too large{size}; Rapport accepts up to {MAX_PIXELS // 1_000_000} megapixels."
 
 
 def _load_all_frames(image: Image.Image) -> None:
