@@ -8,14 +8,14 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
-from tests.conftest import World, sign_in
 
 from rapport.core import clock
 from rapport.jobs import enqueue
 from rapport.jobs.models import Job
 from rapport.notifications import get_preferences, notify
 from rapport.notifications.models import Notification
-from rapport.workspaces import access
+from rapport.workspaces import access, audit
+from tests.conftest import World, sign_in
 
 
 @dataclass
@@ -104,7 +104,7 @@ def test_an_outsider_gets_not_found(client: TestClient, jobs: Jobs) -> None:
 
 
 def test_the_owner_retries_a_dead_job_from_the_page(
-    client: TestClient, db: Session, jobs: Jobs
+    client: TestClient, db: Session, world: World, jobs: Jobs
 ) -> None:
     csrf = sign_in(client, "alice@example.com")
     response = client.post(
@@ -115,6 +115,12 @@ def test_the_owner_retries_a_dead_job_from_the_page(
     assert response.status_code == 303
     assert response.headers["location"] == "/w/ws-a/settings/jobs?state=problems"
     assert _state(db, jobs.dead) == "due"
+    events, _total = audit.list_events(
+        db, workspace_id=world.a.id, filters=audit.AuditFilter(action="job."), limit=5, offset=0
+    )
+    assert [(e.action, e.object_id, e.summary["before"]) for e in events] == [
+        ("job.retried", str(jobs.dead), "dead")
+    ]
     assert f"Job #{jobs.dead} will run again now." in client.get(response.headers["location"]).text
 
 

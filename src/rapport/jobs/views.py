@@ -24,7 +24,7 @@ from rapport.jobs.queue import cancel_job, get_job, retry_job
 from rapport.jobs.watchdog import QueueHealth, queue_health
 from rapport.web.deps import AuthDep, DbDep, IdPath, SettingsDep, WorkspaceCtx, require
 from rapport.web.pages import load_shell, redirect, render
-from rapport.workspaces import service
+from rapport.workspaces import audit, service
 
 PAGE_SIZE = 50
 PROBLEMS = ("dead", "failed")
@@ -64,21 +64,41 @@ def visible_jobs(
     return list(items), total
 
 
-def _check_visible(db: Session, ctx: WorkspaceCtx, job_id: int) -> None:
+def _visible_job(db: Session, ctx: WorkspaceCtx, job_id: int) -> Job:
     """404 for a job of another workspace, exactly as for a job that does not exist."""
     job = get_job(db, job_id=job_id)
     if job.workspace_id not in (None, ctx.workspace.id):
         raise NotFound(f"There is no job #{job_id}.")
+    return job
+
+
+def _audit(db: Session, ctx: WorkspaceCtx, action: str, job: Job, was: str) -> None:
+    summary = {"kind": job.kind, "before": was, "after": job.state}
+    audit.record(
+        db,
+        workspace_id=ctx.workspace.id,
+        actor=ctx.actor,
+        action=action,
+        object_type="job",
+        object_id=job.id,
+        summary=summary,
+    )
 
 
 def retry_visible(db: Session, ctx: WorkspaceCtx, job_id: int) -> Job:
-    _check_visible(db, ctx, job_id)
-    return retry_job(db, job_id=job_id)
+    """Retry a job of this workspace or of the system, and record who did it."""
+    was = _visible_job(db, ctx, job_id).state
+    job = retry_job(db, job_id=job_id)
+    _audit(db, ctx, "job.retried", job, was)
+    return job
 
 
 def cancel_visible(db: Session, ctx: WorkspaceCtx, job_id: int) -> Job:
-    _check_visible(db, ctx, job_id)
-    return cancel_job(db, job_id=job_id)
+    """Cancel a job of this workspace or of the system, and record who did it."""
+    was = _visible_job(db, ctx, job_id).state
+    job = cancel_job(db, job_id=job_id)
+    _audit(db, ctx, "job.cancelled", job, was)
+    return job
 
 
 # --- the page --------------------------------------------------------------------------
