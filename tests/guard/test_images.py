@@ -304,6 +304,15 @@ def test_a_missing_tesseract_binary_names_the_debian_packages(
     assert issubclass(OcrUnavailable, RuntimeError)
 
 
+@needs_tesseract
+def test_a_tesseract_timeout_is_reported_as_unavailable_not_as_no_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("rapport.guard.imaging.ocr.TIMEOUT_SECONDS", 0.001)
+    with pytest.raises(OcrUnavailable, match="timeout"):
+        read_text(text_image(*WHITEBOARD))
+
+
 # --- check_image --------------------------------------------------------------------------
 
 
@@ -420,4 +429,16 @@ def test_the_cli_refuses_a_missing_or_unreadable_file_with_exit_64_and_writes_no
     code, _, stderr = run(str(source), "--out", str(clean))
     assert code == 64
     assert "upload.jpg" in stderr
+    assert not clean.exists()
+
+
+def test_the_cli_exits_69_and_writes_nothing_when_tesseract_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("pytesseract.pytesseract.tesseract_cmd", "/nonexistent/tesseract")
+    source, clean = tmp_path / "flu.png", tmp_path / "clean.png"
+    source.write_bytes(encode(text_image("Flu shots"), "PNG"))
+    code, _, stderr = run(str(source), "--out", str(clean))
+    assert code == 69
+    assert "tesseract-ocr-nld" in stderr
     assert not clean.exists()

@@ -34,7 +34,11 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 
 class OcrUnavailable(RuntimeError):
-    """Tesseract or one of its language packs is not installed."""
+    """Tesseract is not installed, lacks a language, failed or timed out.
+
+    The image check must not pass without reading the text, so callers treat this as
+    "try again later", never as "no text".
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +83,8 @@ def read_text(image: ImageInput, langs: str = "eng+nld") -> OcrResult:
         )
     except pytesseract.TesseractNotFoundError as exc:
         raise OcrUnavailable(_missing_message()) from exc
+    except RuntimeError as exc:  # TesseractError, or pytesseract's "Tesseract process timeout"
+        raise OcrUnavailable(f"Tesseract could not read the image: {exc}") from exc
     return _assemble(_rows(data), 1 / scale, langs)
 
 
