@@ -74,26 +74,14 @@ def test_on_a_phone_the_menu_button_opens_the_sections(
     check_a11y(phone)
 
 
-SHARED_TABLE_FIX = (
-    "shared template: its .table-responsive scrolls on a phone but can't get keyboard focus "
-    "(axe scrollable-region-focusable); add tabindex=0, role=region and an aria-label"
-)
-
-
 @pytest.mark.parametrize(
     "path",
     [
         "/w/lakeside/settings/jobs",
         "/notifications",
         "/w/lakeside/settings",
-        pytest.param(
-            "/w/lakeside/settings/team",
-            marks=pytest.mark.xfail(reason=SHARED_TABLE_FIX, strict=True),
-        ),
-        pytest.param(
-            "/w/lakeside/settings/audit",
-            marks=pytest.mark.xfail(reason=SHARED_TABLE_FIX, strict=True),
-        ),
+        "/w/lakeside/settings/team",
+        "/w/lakeside/settings/audit",
     ],
 )
 def test_settings_pages_pass_axe_on_a_phone(
