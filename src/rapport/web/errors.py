@@ -9,6 +9,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rapport.errors import FieldError, NotAuthenticated, RapportError
@@ -118,6 +119,15 @@ async def handle_http_error(request: Request, exc: Exception) -> Response:
     return render_error_page(request, exc.status_code, title, detail)
 
 
+async def handle_out_of_range(request: Request, exc: Exception) -> Response:
+    """A number too big for the database (an id like 10**30) is bad input, not a crash."""
+    detail = "A number in the request is out of range. Check the ids and amounts you sent."
+    errors = [FieldError(loc="request", msg=detail, type="out_of_range")]
+    if wants_json(request):
+        return problem(422, "The request is not valid", detail, errors)
+    return render_error_page(request, 422, "Please check what you entered", detail)
+
+
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     request.state.auth, request.state.workspace_ctx, request.state.shell = None, None, {}
@@ -131,4 +141,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RapportError, handle_rapport_error)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
     app.add_exception_handler(StarletteHTTPException, handle_http_error)
+    app.add_exception_handler(OverflowError, handle_out_of_range)
+    app.add_exception_handler(DataError, handle_out_of_range)
     app.add_exception_handler(Exception, handle_unexpected)
