@@ -123,3 +123,16 @@ def test_a_bad_setting_stops_with_one_message(
     get_settings.cache_clear()
     code, out = rapport("workspace", "list")
     assert code == 2 and "RAPPORT_DEFAULT_TIMEZONE" in out
+
+
+def test_guard_check_uses_the_workspace_context(demo: Path) -> None:
+    text = "Questions? Call us at (608) 555-0142."
+    plain = runner.invoke(app, ["guard", "check", "--json", text])
+    ours = runner.invoke(app, ["guard", "check", "--json", "--workspace", "lakeside-madison", text])
+    assert json.loads(plain.output)["findings"], "an unknown number is flagged without context"
+    assert ours.exit_code == 0 and json.loads(ours.output) == {"verdict": "ok", "findings": []}
+
+
+def test_guard_check_names_an_unknown_workspace(demo: Path) -> None:
+    result = runner.invoke(app, ["guard", "check", "--workspace", "nope", "hello"])
+    assert result.exit_code == 64 and "No workspace" in result.output

@@ -16,6 +16,8 @@ from rich.markup import escape
 from rich.table import Table
 from typer.core import TyperCommand
 
+from rapport.errors import NotFound
+from rapport.guard.cli_context import context_for_slug
 from rapport.guard.detect import CATEGORIES, GuardContext, Report, check
 from rapport.guard.detect.model import KINDS, LANGS, MAX_TEXT_LENGTH
 
@@ -52,7 +54,10 @@ def _guard() -> None:
 
 def _context_for(workspace: str | None) -> GuardContext:
     """The guard context for a workspace; without one, nothing is known to be the practice's."""
-    return GuardContext()
+    try:
+        return context_for_slug(workspace)
+    except NotFound as exc:
+        raise _usage_error(f"{exc.message} See `rapport workspace list`.") from None
 
 
 def _usage_error(message: str) -> typer.Exit:
@@ -80,11 +85,15 @@ def check_command(
             help='Check every line {"id","text","kind"} of FILE (- = stdin); one JSON line out each.',
         ),
     ] = None,
+    workspace: Annotated[
+        str | None,
+        typer.Option(help="Check with this workspace's details, staff, consents and policy."),
+    ] = None,
 ) -> None:
     """Check a post, reply or comment. Exit 0 ok, 1 warn, 2 block, 64 unusable input."""
     _check_choice("--kind", kind, KINDS)
     _check_choice("--lang", lang, LANGS)
-    context = _context_for(None)
+    context = _context_for(workspace)
     if jsonl is not None:
         if text is not None:
             raise _usage_error("give either TEXT or --jsonl FILE, not both")

@@ -13,7 +13,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from rapport.guard.detect import CATEGORIES
+from rapport.errors import NotFound
+from rapport.guard.cli_context import context_for_slug
+from rapport.guard.detect import CATEGORIES, GuardContext
 from rapport.guard.images import (
     ImageReport,
     MetadataNotRemoved,
@@ -48,12 +50,19 @@ def check_image_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     kind: Annotated[Kind, typer.Option("--kind", help="Where the image will appear.")] = Kind.post,
+    workspace: Annotated[
+        str | None,
+        typer.Option(help="Check the text in the image with this workspace's context."),
+    ] = None,
+    consented_faces: Annotated[
+        int, typer.Option(min=0, help="How many people shown have a signed photo consent.")
+    ] = 0,
 ) -> None:
     """Check an image for faces without consent and patient details in visible text.
 
     Exit status: 0 ok, 1 warn, 2 block, 64 unreadable file, 69 Tesseract missing.
     """
-    report = _run(file, kind.value)
+    report = _run(file, kind.value, _context(workspace), consented_faces)
     if out is not None:
         _write_atomically(out, report.image.data)
     if as_json:
@@ -63,9 +72,18 @@ def check_image_command(
     raise typer.Exit(EXIT_BY_VERDICT.get(report.verdict, EXIT_BY_VERDICT["block"]))
 
 
-def _run(file: Path, kind: str) -> ImageReport:
+def _context(workspace: str | None) -> GuardContext:
     try:
-        return check_image(file.read_bytes(), kind=kind)
+        return context_for_slug(workspace)
+    except NotFound as exc:
+        _fail(f"{exc.message} See `rapport workspace list`.", EXIT_BAD_INPUT)
+
+
+def _run(file: Path, kind: str, context: GuardContext, consented_faces: int) -> ImageReport:
+    try:
+        return check_image(
+            file.read_bytes(), kind=kind, context=context, consented_faces=consented_faces
+        )
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
         _fail(f"Cannot read {file}: {exc.strerror or exc}.", EXIT_BAD_INPUT)
     except UnreadableImage as exc:

@@ -1,8 +1,8 @@
-"""create foundation tables
+"""create foundation and guard tables
 
 Revision ID: 0001
 Revises:
-Created: 2026-11-24 11:30:18.138548
+Created: 2026-11-24 11:56:59.184395
 """
 
 from __future__ import annotations
@@ -229,6 +229,66 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "consent",
+        sa.Column("person_name", sa.String(length=200), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("channels", sa.JSON(), nullable=False),
+        sa.Column("purposes", sa.JSON(), nullable=False),
+        sa.Column("signed_on", sa.Date(), nullable=False),
+        sa.Column("expires_on", sa.Date(), nullable=True),
+        sa.Column("revoked_on", sa.Date(), nullable=True),
+        sa.Column("revoked_reason", sa.Text(), nullable=False),
+        sa.Column("notes", sa.Text(), nullable=False),
+        sa.Column("form_path", sa.String(length=300), nullable=False),
+        sa.Column("form_name", sa.String(length=255), nullable=False),
+        sa.Column("form_type", sa.String(length=100), nullable=False),
+        sa.Column("form_size", sa.Integer(), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("workspace_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", rapport.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", rapport.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_consent_created_by_id_user_account"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"],
+            ["workspace.id"],
+            name=op.f("fk_consent_workspace_id_workspace"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_consent")),
+    )
+    with op.batch_alter_table("consent", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_consent_workspace_id"), ["workspace_id"], unique=False)
+
+    op.create_table(
+        "guard_policy",
+        sa.Column("severities", sa.JSON(), nullable=False),
+        sa.Column("allow_terms", sa.JSON(), nullable=False),
+        sa.Column("deny_terms", sa.JSON(), nullable=False),
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("workspace_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", rapport.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", rapport.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"],
+            ["workspace.id"],
+            name=op.f("fk_guard_policy_workspace_id_workspace"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_guard_policy")),
+        sa.UniqueConstraint("workspace_id", name=op.f("uq_guard_policy_workspace_id")),
+    )
+    with op.batch_alter_table("guard_policy", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_guard_policy_workspace_id"), ["workspace_id"], unique=False
+        )
+
+    op.create_table(
         "invitation",
         sa.Column("email", sa.String(length=254), nullable=False),
         sa.Column("role", sa.String(length=20), nullable=False),
@@ -434,6 +494,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_invitation_workspace_id"))
 
     op.drop_table("invitation")
+    with op.batch_alter_table("guard_policy", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_guard_policy_workspace_id"))
+
+    op.drop_table("guard_policy")
+    with op.batch_alter_table("consent", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_consent_workspace_id"))
+
+    op.drop_table("consent")
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_event_workspace_id"))
         batch_op.drop_index(batch_op.f("ix_audit_event_created_at"))
