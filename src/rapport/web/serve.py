@@ -9,10 +9,9 @@ import uvicorn
 
 from rapport import dbadmin
 from rapport.config import Settings
-from rapport.db import get_engine, session_factory, unit_of_work
+from rapport.db import get_engine, session_factory
 from rapport.jobs import Worker
-from rapport.jobs.watchdog import check_stalled_queue
-from rapport.notifications import send_email_now
+from rapport.jobs.watchdog import run_stall_check
 from rapport.web.app import create_app
 
 log = logging.getLogger("rapport.serve")
@@ -23,13 +22,7 @@ def _watchdog_loop(settings: Settings, stop: threading.Event) -> None:
     """Runs in the web process because the alarm is about workers not running at all."""
     sessions = session_factory(get_engine(settings.resolved_database_url))
     while not stop.wait(WATCHDOG_INTERVAL_SECONDS):
-        try:
-            with unit_of_work(sessions) as db:
-                emails = check_stalled_queue(db, settings=settings)
-            for email in emails:
-                send_email_now(email.to, email.subject, email.body_text, settings=settings)
-        except Exception:  # the watchdog must never take the web server down
-            log.exception("stalled-queue check failed")
+        run_stall_check(sessions, settings=settings, min_interval_seconds=WATCHDOG_INTERVAL_SECONDS)
 
 
 def serve(settings: Settings, *, host: str, port: int, upgrade: bool, worker: bool) -> None:
