@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from rapport.errors import NotFound, ValidationFailed
 from rapport.guard import consent as consents
 from rapport.guard import policy as policies
+from rapport.guard.consent.views import form_response
 from rapport.guard.context import (
     MAX_IMAGE_BYTES,
     check_image_upload,
@@ -184,14 +185,28 @@ def consent_form(consent_id: int, db: DbDep, settings: SettingsDep, ctx: ViewCtx
     return form_response(consent, settings.data_dir)
 
 
-def form_response(consent: consents.Consent, data_dir: Any) -> FileResponse:
-    path = consents.form_file(consent, data_dir=data_dir)
-    return FileResponse(
-        path,
-        media_type=consent.form_type,
-        filename=consent.form_name or path.name,
-        headers={"cache-control": "private, no-store"},
+@router.post(WS + "/consents/{consent_id}/form", response_model=ConsentRead)
+def attach_consent_form(
+    consent_id: int,
+    db: DbDep,
+    settings: SettingsDep,
+    ctx: ConsentCtx,
+    form_file: Annotated[UploadFile | None, File()] = None,
+) -> ConsentRead:
+    """Attach the scanned form (PDF, JPEG or PNG, up to 10 MB) as multipart ``form_file``."""
+    if form_file is None:
+        raise ValidationFailed("form_file", "No file was uploaded.", "Attach the scanned form.")
+    data = form_file.file.read(consents.MAX_FORM_BYTES + 1)
+    form = consents.Attachment(form_file.filename or "form", form_file.content_type or "", data)
+    consent = consents.attach_form(
+        db,
+        workspace=ctx.workspace,
+        consent_id=consent_id,
+        form=form,
+        actor=ctx.actor,
+        data_dir=settings.data_dir,
     )
+    return consent_read(consent, ctx.workspace)
 
 
 @router.post(WS + "/consents/{consent_id}/revoke", response_model=ConsentRead)

@@ -6,29 +6,30 @@ import base64
 import re
 import secrets
 import time
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from rapport.config import Settings
 from rapport.core import i18n
 from rapport.core.i18n import gettext as _
-from rapport.errors import NotFound, RapportError, ValidationFailed
+from rapport.errors import RapportError, ValidationFailed
 from rapport.guard import consent as consents
 from rapport.guard import policy as policies
-from rapport.guard.api import form_response, read_upload
+from rapport.guard.api import read_upload
+from rapport.guard.consent.views import router as consent_router
 from rapport.guard.context import check_image_upload, check_text, context_for_workspace
-from rapport.guard.detect.model import CATEGORIES, CONSENT_KINDS, KINDS, LANGS, SEVERITIES, Report
+from rapport.guard.detect.model import CATEGORIES, KINDS, LANGS, SEVERITIES, Report
 from rapport.guard.images import ImageReport
 from rapport.web.deps import DbDep, SettingsDep, WorkspaceCtx, require
 from rapport.web.pages import load_shell, redirect, render
 
 router = APIRouter(dependencies=[Depends(load_shell)], include_in_schema=False)
+router.include_router(consent_router)
 W = "/w/{slug}/guard"
 
 CheckCtx = Annotated[WorkspaceCtx, Depends(require("guard.check"))]
@@ -324,130 +325,6 @@ def image_submit(
     token = _save_temp(settings, ctx.workspace.id, report.image.data)
     image = _image_view(report, token)
     return _image_page(request, db, ctx, image=image, kind=kind, chosen=chosen)
-
-
-# --- consents -----------------------------------------------------------------------------
-
-
-def _consents_context(db: Session, ctx: WorkspaceCtx, status: str, q: str) -> dict[str, Any]:
-    today = consents.today_for(ctx.workspace)
-    rows = consents.list_consents(db, workspace=ctx.workspace, status=status, search=q)
-    return {
-        "title": _("Consents"),
-        "tab": "consents",
-        "consents": [(c, c.status_on(today)) for c in rows],
-        "status": status,
-        "q": q,
-        "statuses": consents.STATUSES,
-        "kinds": CONSENT_KINDS,
-        "channels": consents.CHANNELS,
-        "form": {},
-    }
-
-
-@router.get(W + "/consents")
-def consents_page(
-    request: Request, db: DbDep, ctx: ViewCtx, status: str = "", q: str = ""
-) -> Response:
-    status = status if status in consents.STATUSES else ""
-    return render(request, "guard/consents.html", _consents_context(db, ctx, status, q[:200]))
-
-
-def _parse_date(field: str, value: str, required: bool) -> date | None:
-    if not value.strip():
-        if required:
-            raise ValidationFailed(field, "Enter a date (YYYY-MM-DD).")
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise ValidationFailed(field, f"“{value[:20]}” is not a date.", "Use YYYY-MM-DD.") from exc
-
-
-def _attachment(upload: UploadFile | None) -> consents.Attachment | None:
-    if upload is None or not upload.filename:
-        return None
-    data = upload.file.read(consents.MAX_FORM_BYTES + 1)
-    return consents.Attachment(upload.filename, upload.content_type or "", data)
-
-
-@router.post(W + "/consents")
-def record_consent(
-    request: Request,
-    db: DbDep,
-    settings: SettingsDep,
-    ctx: ConsentCtx,
-    person_name: Annotated[str, Form(max_length=300)] = "",
-    kind: Annotated[str, Form(max_length=20)] = "",
-    signed_on: Annotated[str, Form(max_length=20)] = "",
-    expires_on: Annotated[str, Form(max_length=20)] = "",
-    channels: Annotated[list[str] | None, Form()] = None,
-    purposes: Annotated[str, Form(max_length=1000)] = "",
-    notes: Annotated[str, Form(max_length=3000)] = "",
-    form_file: Annotated[UploadFile | None, File()] = None,
-) -> Response:
-    values = {
-        "person_name": person_name,
-        "kind": kind,
-        "signed_on": signed_on,
-        "expires_on": expires_on,
-        "channels": channels or [],
-        "purposes": purposes,
-        "notes": notes,
-    }
-    try:
-        data = consents.ConsentInput(
-            person_name=person_name,
-            kind=kind,
-            signed_on=_parse_date("signed_on", signed_on, required=True),
-            expires_on=_parse_date("expires_on", expires_on, required=False),
-            channels=tuple(channels or ()),
-            purposes=tuple(p for p in re.split(r"[,\n]", purposes)),
-            notes=notes,
-            form=_attachment(form_file),
-        )
-        consents.record_consent(
-            db, workspace=ctx.workspace, data=data, actor=ctx.actor, data_dir=settings.data_dir
-        )
-    except RapportError as exc:
-        context = _consents_context(db, ctx, "", "")
-        context.update(errors=_errors(exc), form=values, open_form=True)
-        return render(request, "guard/consents.html", context, exc.status_code)
-    return redirect(
-        f"/w/{ctx.workspace.slug}/guard/consents",
-        flash=_("The consent of {name} was recorded.").format(name=person_name.strip()),
-    )
-
-
-@router.post(W + "/consents/{consent_id}/revoke")
-def revoke_consent(
-    request: Request,
-    db: DbDep,
-    ctx: ConsentCtx,
-    consent_id: int,
-    reason: Annotated[str, Form(max_length=2000)] = "",
-) -> Response:
-    try:
-        consent = consents.revoke_consent(
-            db, workspace=ctx.workspace, consent_id=consent_id, reason=reason, actor=ctx.actor
-        )
-    except NotFound:
-        raise
-    except RapportError as exc:
-        context = _consents_context(db, ctx, "", "")
-        context.update(revoke_errors={consent_id: exc.message})
-        return render(request, "guard/consents.html", context, exc.status_code)
-    return redirect(
-        f"/w/{ctx.workspace.slug}/guard/consents",
-        flash=_("The consent of {name} was revoked.").format(name=consent.person_name),
-        kind="warning",
-    )
-
-
-@router.get(W + "/consents/{consent_id}/form")
-def consent_form(consent_id: int, db: DbDep, settings: SettingsDep, ctx: ViewCtx) -> FileResponse:
-    consent = consents.get_consent(db, workspace=ctx.workspace, consent_id=consent_id)
-    return form_response(consent, settings.data_dir)
 
 
 # --- policy -------------------------------------------------------------------------------

@@ -237,3 +237,25 @@ def test_the_consents_page_lists_badges_and_revokes_with_a_reason(client, db, wo
     assert done.status_code == 303
     page = client.get("/w/ws-a/guard/consents?status=revoked")
     assert "Eva de Vries" in page.text and "Asked by email" in page.text
+
+
+def test_the_api_attaches_a_scanned_form_and_serves_it_back(
+    client, world: World, owner_api
+) -> None:
+    body = {"person_name": "Eva de Vries", "kind": "story", "signed_on": "2025-05-01"}
+    consent = client.post("/api/v1/workspaces/ws-a/consents", json=body, headers=owner_api).json()
+    url = f"/api/v1/workspaces/ws-a/consents/{consent['id']}/form"
+    bad = client.post(
+        url, files={"form_file": ("x.pdf", b"hello", "application/pdf")}, headers=owner_api
+    )
+    assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == "form_file"
+    missing = client.post(url, headers=owner_api)
+    assert missing.status_code == 422
+    attached = client.post(
+        url, files={"form_file": ("form.pdf", PDF, "application/pdf")}, headers=owner_api
+    )
+    assert attached.status_code == 200, attached.text
+    assert attached.json()["form_name"] == "form.pdf"
+    served = client.get(url, headers=owner_api)
+    assert served.status_code == 200 and served.content == PDF
+    assert "attachment" in served.headers["content-disposition"]

@@ -14,7 +14,7 @@ from rapport.workspaces.roles import ROLES, can
 from tests.conftest import World, make_user, sign_in
 from tests.guard.web.conftest import bearer
 
-GUARD_MODULES = ("rapport.guard.api", "rapport.guard.views")
+GUARD_MODULES = ("rapport.guard.api", "rapport.guard.views", "rapport.guard.consent.views")
 
 
 def all_routes(app) -> list[APIRoute]:

@@ -172,6 +172,31 @@ def record_consent(
     return consent
 
 
+def attach_form(
+    session: Session,
+    *,
+    workspace: Workspace,
+    consent_id: int,
+    form: Attachment,
+    actor: User | None,
+    data_dir: Path,
+) -> Consent:
+    """Attach (or replace) the scanned form of a consent; writes ``consent.form_attached``.
+
+    A replaced file stays on disk: the audit trail may still refer to what was attached.
+    """
+    consent = get_consent(session, workspace=workspace, consent_id=consent_id)
+    consent.form_path, consent.form_type = _store_form(
+        form, data_dir=data_dir, workspace_id=workspace.id
+    )
+    consent.form_name = Path(form.filename or "form").name[:255]
+    consent.form_size = len(form.data)
+    session.flush()
+    summary: dict[str, object] = {"form_name": consent.form_name, "form_size": consent.form_size}
+    _audit(session, consent, actor, "consent.form_attached", summary)
+    return consent
+
+
 def _summary(consent: Consent) -> dict[str, object]:
     return {
         "person_name": consent.person_name,
