@@ -56,14 +56,15 @@ def _state(db: Session, job_id: int) -> str:
 # --- the jobs page ----------------------------------------------------------------------
 
 
-def test_the_owner_sees_dead_and_failed_jobs_of_the_workspace_and_the_system(
+def test_the_owner_sees_dead_and_failed_jobs_of_the_workspace_only(
     client: TestClient, jobs: Jobs
 ) -> None:
     sign_in(client, "alice@example.com")
     page = client.get("/w/ws-a/settings/jobs")
     assert page.status_code == 200
     assert "test.dead_in_a" in page.text and "test.failed_in_a" in page.text
-    assert "test.system_job" in page.text and "test.dead_in_a broke" in page.text
+    assert "test.dead_in_a broke" in page.text
+    assert "test.system_job" not in page.text, "system jobs can hold other tenants' data"
     assert "test.done_in_a" not in page.text, "done jobs only show when asked for"
     assert 'name="csrf_token" value=""' not in page.text, "a form without its CSRF token"
     assert "test.dead_in_b" not in page.text, "another workspace's job leaked"
@@ -177,22 +178,22 @@ def _token(db: Session, world: World, role: str = "owner") -> dict[str, str]:
     return {"authorization": f"Bearer {raw}"}
 
 
-def test_the_api_lists_the_workspace_and_system_problems(
+def test_the_api_lists_the_workspace_problems_but_not_the_systems(
     client: TestClient, db: Session, world: World, jobs: Jobs
 ) -> None:
     body = client.get("/api/v1/workspaces/ws-a/jobs", headers=_token(db, world)).json()
-    assert {item["id"] for item in body["items"]} == {jobs.dead, jobs.failed, jobs.system}
-    assert body["total"] == 3
-    system = next(item for item in body["items"] if item["id"] == jobs.system)
-    assert system["system"] is True and system["last_error"] == "test.system_job broke"
+    assert {item["id"] for item in body["items"]} == {jobs.dead, jobs.failed}
+    assert body["total"] == 2
 
 
 def test_the_api_retries_and_cancels(
     client: TestClient, db: Session, world: World, jobs: Jobs
 ) -> None:
     headers = _token(db, world)
-    retried = client.post(f"/api/v1/workspaces/ws-a/jobs/{jobs.system}/retry", headers=headers)
+    retried = client.post(f"/api/v1/workspaces/ws-a/jobs/{jobs.failed}/retry", headers=headers)
     assert retried.status_code == 200 and retried.json()["state"] == "due"
+    system = client.post(f"/api/v1/workspaces/ws-a/jobs/{jobs.system}/retry", headers=headers)
+    assert system.status_code == 404, "the system's jobs are the server administrator's"
     cancelled = client.post(f"/api/v1/workspaces/ws-a/jobs/{jobs.dead}/cancel", headers=headers)
     assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled"
     again = client.post(f"/api/v1/workspaces/ws-a/jobs/{jobs.done}/retry", headers=headers)

@@ -56,6 +56,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 _ = gettext
 
 
+def N_(message: str) -> str:
+    """Marks a string for the catalog where it is defined; translate it where it is shown."""
+    return message
+
+
 def negotiate(accept_language: str) -> str | None:
     """Pick en or nl from an Accept-Language header."""
     for part in accept_language.split(","):

@@ -1,7 +1,9 @@
 """The background-jobs page of a workspace's settings (dead letters, retry, cancel) and its API.
 
-An owner sees the jobs of their workspace and the system's own jobs (``workspace_id`` NULL:
-the watchdog, password-reset emails), never another workspace's.
+An owner sees the jobs of their workspace, never another workspace's. The system's own jobs
+(``workspace_id`` NULL: the watchdog, emails not tied to a workspace) can carry other
+organisations' addresses in their errors, so only the server's administrator sees them, with
+`rapport jobs list`.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from babel.dates import format_timedelta
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from rapport.core.i18n import current_locale
@@ -40,7 +42,7 @@ api = APIRouter(prefix="/api/v1", tags=["jobs"])
 
 
 def _visible_to(workspace_id: int) -> ColumnElement[bool]:
-    return or_(Job.workspace_id == workspace_id, Job.workspace_id.is_(None))
+    return Job.workspace_id == workspace_id
 
 
 def _states(state: str) -> tuple[str, ...]:
@@ -57,7 +59,7 @@ def _states(state: str) -> tuple[str, ...]:
 def visible_jobs(
     db: Session, *, workspace_id: int, state: str, limit: int, offset: int
 ) -> tuple[list[Job], int]:
-    """The workspace's and the system's jobs in ``state`` (a filter name), newest first."""
+    """The workspace's jobs in ``state`` (a filter name), newest first."""
     stmt = select(Job).where(_visible_to(workspace_id), Job.state.in_(_states(state)))
     total = db.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     items = db.scalars(stmt.order_by(Job.id.desc()).limit(limit).offset(offset)).all()
@@ -67,7 +69,7 @@ def visible_jobs(
 def _visible_job(db: Session, ctx: WorkspaceCtx, job_id: int) -> Job:
     """404 for a job of another workspace, exactly as for a job that does not exist."""
     job = get_job(db, job_id=job_id)
-    if job.workspace_id not in (None, ctx.workspace.id):
+    if job.workspace_id != ctx.workspace.id:
         raise NotFound(f"There is no job #{job_id}.")
     return job
 
@@ -86,7 +88,7 @@ def _audit(db: Session, ctx: WorkspaceCtx, action: str, job: Job, was: str) -> N
 
 
 def retry_visible(db: Session, ctx: WorkspaceCtx, job_id: int) -> Job:
-    """Retry a job of this workspace or of the system, and record who did it."""
+    """Retry a job of this workspace and record who did it."""
     was = _visible_job(db, ctx, job_id).state
     job = retry_job(db, job_id=job_id)
     _audit(db, ctx, "job.retried", job, was)
@@ -94,7 +96,7 @@ def retry_visible(db: Session, ctx: WorkspaceCtx, job_id: int) -> Job:
 
 
 def cancel_visible(db: Session, ctx: WorkspaceCtx, job_id: int) -> Job:
-    """Cancel a job of this workspace or of the system, and record who did it."""
+    """Cancel a job of this workspace and record who did it."""
     was = _visible_job(db, ctx, job_id).state
     job = cancel_job(db, job_id=job_id)
     _audit(db, ctx, "job.cancelled", job, was)
@@ -229,7 +231,7 @@ def list_jobs_api(
     limit: Annotated[int, Query(ge=1, le=200)] = PAGE_SIZE,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> JobList:
-    """This workspace's and the system's jobs; ``state`` is a job state, `problems` (dead and
+    """This workspace's jobs; ``state`` is a job state, `problems` (dead and
     failed, the default) or `all`."""
     items, total = visible_jobs(
         db, workspace_id=ctx.workspace.id, state=state, limit=limit, offset=offset

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from rapport.core.i18n import gettext as _
 from rapport.jobs.watchdog import queue_health
 from rapport.web.deps import ANON_CSRF_COOKIE, Auth, get_db, optional_auth
+from rapport.web.templating import LAST_WORKSPACE_COOKIE
 from rapport.workspaces import service
 
 FLASH_COOKIE = "rapport_flash"
@@ -80,6 +81,10 @@ def render(
     )
     if getattr(request.state, "clear_flash", False):
         response.delete_cookie(FLASH_COOKIE)
+    if ctx := getattr(request.state, "workspace_ctx", None):
+        response.set_cookie(
+            LAST_WORKSPACE_COOKIE, ctx.workspace.slug, httponly=True, samesite="lax"
+        )
     if token := getattr(request.state, "anon_csrf", ""):
         response.set_cookie(ANON_CSRF_COOKIE, token, httponly=True, samesite="strict")
     return response

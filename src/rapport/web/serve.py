@@ -38,7 +38,9 @@ def serve(settings: Settings, *, host: str, port: int, upgrade: bool, worker: bo
     if worker:
         runner = Worker(session_factory(get_engine(settings.resolved_database_url)), concurrency=1)
         threading.Thread(target=runner.run, name="rapport-worker", daemon=True).start()
-    log.info("Rapport is running at http://%s:%s/ (sign in at /login; stop with Ctrl+C)", host, port)
+    log.info(
+        "Rapport is running at http://%s:%s/ (sign in at /login; stop with Ctrl+C)", host, port
+    )
     try:
         uvicorn.run(
             create_app(settings), host=host, port=port, log_level="info", proxy_headers=True

@@ -31,6 +31,16 @@ def anon_csrf_token(request: Request) -> str:
     return token
 
 
+LAST_WORKSPACE_COOKIE = "rapport_last_ws"
+
+
+def _last_workspace(request: Request, shell: dict[str, Any]) -> Any:
+    """On pages outside a workspace, keep the navigation of the one used last."""
+    choices = [w for w, _role in shell.get("workspaces", [])]
+    last = request.cookies.get(LAST_WORKSPACE_COOKIE)
+    return next((w for w in choices if w.slug == last), choices[0] if choices else None)
+
+
 def _page_context(request: Request) -> dict[str, Any]:
     """Values every page needs: who is signed in, where, and the shell's badges."""
     auth = getattr(request.state, "auth", None)
@@ -42,6 +52,7 @@ def _page_context(request: Request) -> dict[str, Any]:
         "csrf_token": auth.csrf_token if auth else anon_csrf_token(request),
         "ws": ctx,
         "workspace": ctx.workspace if ctx else None,
+        "nav_workspace": ctx.workspace if ctx else _last_workspace(request, shell),
         "locale": i18n.current_locale(),
         "shell": shell,
         "current_path": request.url.path,

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from rapport.core.i18n import LOCALES
+from rapport.core.i18n import LOCALES, N_
 from rapport.core.i18n import gettext as _
 from rapport.web.deps import Auth, AuthDep, DbDep, WorkspaceCtx, anon_csrf, optional_auth, require
 from rapport.web.pages import load_shell, redirect, render, safe_next
@@ -16,13 +16,25 @@ from rapport.workspaces import service
 router = APIRouter(dependencies=[Depends(load_shell)], include_in_schema=False)
 
 COMING = {
-    "today": "Your 30-minute routine, in two 15-minute sessions: what to post, what to answer, who to thank.",
-    "calendar": "The weekly theme plan and the posts scheduled on each day, in the practice's time zone.",
-    "compose": "Write one post for many networks, checked by the compliance guard as you type.",
-    "inbox": "Mentions, comments and reviews in one place, with sentiment, urgency and response-time targets.",
-    "analytics": "Best times to post, which topics resonate, followers gained and kept, traffic by channel.",
-    "strategy": "The audience survey, SMART goals, budget and the return on your time and money.",
-    "relationships": "Patients, referral sources and staff: touchpoints, relationship health and follow-ups.",
+    "today": N_(
+        "Your 30-minute routine, in two 15-minute sessions: what to post, what to answer, who to thank."
+    ),
+    "calendar": N_(
+        "The weekly theme plan and the posts scheduled on each day, in the practice's time zone."
+    ),
+    "compose": N_("Write one post for many networks, checked by the compliance guard as you type."),
+    "inbox": N_(
+        "Mentions, comments and reviews in one place, with sentiment, urgency and response-time targets."
+    ),
+    "analytics": N_(
+        "Best times to post, which topics resonate, followers gained and kept, traffic by channel."
+    ),
+    "strategy": N_(
+        "The audience survey, SMART goals, budget and the return on your time and money."
+    ),
+    "relationships": N_(
+        "Patients, referral sources and staff: touchpoints, relationship health and follow-ups."
+    ),
 }
 
 
