@@ -150,6 +150,15 @@ def test_a_file_that_is_not_an_image_gets_a_422_naming_the_file(
     assert "JPEG, PNG" in error["msg"]
 
 
+def test_an_image_check_in_another_workspace_is_not_found(client, db, world: World) -> None:
+    carol = bearer(db, world.b, "owner", world.carol)
+    files = {"file": ("astronaut.jpg", astronaut_jpeg(), "image/jpeg")}
+    response = client.post(
+        "/api/v1/guard/check-image", files=files, data={"workspace": "ws-a"}, headers=carol
+    )
+    assert response.status_code == 404
+
+
 def test_an_image_check_without_a_file_gets_a_422(client, world: World, owner_api) -> None:
     response = client.post("/api/v1/guard/check-image", data={"kind": "post"}, headers=owner_api)
     assert response.status_code == 422

@@ -152,3 +152,14 @@ def test_the_redacted_excerpt_masks_every_finding() -> None:
     excerpt = policies.redacted_excerpt(text, [finding])
     assert "12345678" not in excerpt and "[phone]" in excerpt
     assert len(excerpt) <= policies.EXCERPT_LENGTH
+
+
+def test_an_allow_term_stops_the_warning_on_that_term(client, world: World, owner_api) -> None:
+    text = "Questions about our open day? Call +1 555 777 8899."
+    assert verdict(client, owner_api, text) == "warn"
+    body = {"allow_terms": ["+1 555 777 8899"]}
+    assert (
+        client.put("/api/v1/workspaces/ws-a/guard/policy", json=body, headers=owner_api).status_code
+        == 200
+    )
+    assert verdict(client, owner_api, text) == "ok"
