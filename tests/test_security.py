@@ -3,29 +3,21 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from starlette.routing import Route
 
 from rapport.workspaces import access
 from rapport.workspaces.roles import ROLES, can
 from tests.conftest import World, make_user, sign_in
+from tests.routes import workspace_routes
 
 MISSING_ID = "999999"
 
 
-def workspace_routes(app: FastAPI) -> Iterator[tuple[str, str, Route]]:
-    for route in app.routes:
-        if isinstance(route, APIRoute) and "{slug}" in route.path:
-            for method in sorted(route.methods - {"HEAD"}):
-                yield method, route.path, route
-
-
-def required_permission(route: APIRoute) -> str | None:
+def required_permission(route: Any) -> str | None:
     stack = list(route.dependant.dependencies)
     while stack:
         dep = stack.pop()
@@ -48,6 +40,12 @@ def call(client: TestClient, method: str, url: str, csrf: str) -> int:
     else:
         response = client.request(method, url, headers=headers, data={"csrf_token": csrf})
     return response.status_code
+
+
+def test_the_walk_sees_every_workspace_route(app: FastAPI) -> None:
+    paths = {p for _m, p, _r in workspace_routes(app)}
+    assert len(paths) >= 35
+    assert {"/w/{slug}/settings/team", "/api/v1/workspaces/{slug}/audit"} <= paths
 
 
 def test_every_workspace_route_declares_a_permission(app: FastAPI) -> None:

@@ -47,8 +47,8 @@ def home(db: DbDep, auth_: AuthDep) -> Response:
 
 
 @router.get("/w/{slug}")
-def workspace_home(slug: str) -> Response:
-    return redirect(f"/w/{slug}/today")
+def workspace_home(ctx: Annotated[WorkspaceCtx, Depends(require("workspace.view"))]) -> Response:
+    return redirect(f"/w/{ctx.workspace.slug}/today")
 
 
 @router.get("/w/{slug}/{section}")
