@@ -27,6 +27,8 @@ from rapport.web.app import create_app
 from rapport.workspaces import service
 from rapport.workspaces.models import User, Workspace
 
+pytest_plugins = ["tests.browser_fixtures"]
+
 POSTGRES_URL = os.environ.get("RAPPORT_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
 

@@ -34,7 +34,8 @@ def test_every_cli_command_is_in_the_readme() -> None:
 
 
 def test_every_job_kind_is_in_the_readme() -> None:
-    assert [kind for kind in load_all() if f"`{kind}`" not in TEXT] == []
+    ours = [kind for kind, t in load_all().items() if t.func.__module__.startswith("rapport.")]
+    assert ours and [kind for kind in ours if f"`{kind}`" not in TEXT] == []
 
 
 def test_the_readme_shows_the_quick_start_commands() -> None:

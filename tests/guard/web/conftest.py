@@ -1,4 +1,7 @@
-"""Helpers for the guard's web and API tests: bearer tokens per role, the browser fixtures."""
+"""Helpers for the guard's web and API tests: bearer tokens per role.
+
+The browser fixtures come from ``tests/browser_fixtures.py`` (one Chromium for the session).
+"""
 
 from __future__ import annotations
 
@@ -8,17 +11,6 @@ from sqlalchemy.orm import Session
 from rapport.workspaces import access
 from rapport.workspaces.models import User, Workspace
 from tests.conftest import World, make_user
-
-# The browser fixtures (live server, Chromium, axe) for test_guard_browser.py.
-from tests.e2e.conftest import (  # noqa: F401
-    axe,
-    browser,
-    check_a11y,
-    context,
-    page,
-    phone,
-    server,
-)
 
 
 def bearer(db: Session, workspace: Workspace, role: str, actor: User | None) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Browser fixtures: one live server and one Chromium for the whole session, a fresh browser
+"""Browser fixtures (a pytest plugin loaded by tests/conftest.py, so there is only one): one live server and one Chromium for the whole session, a fresh browser
 context (cookies, viewport) per test, and axe-core run on the pages a test visits."""
 
 from __future__ import annotations
