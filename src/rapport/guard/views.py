@@ -26,7 +26,7 @@ from rapport.guard.context import check_image_upload, check_text, context_for_wo
 from rapport.guard.detect.model import CATEGORIES, KINDS, LANGS, SEVERITIES, Report
 from rapport.guard.images import ImageReport
 from rapport.web.deps import DbDep, SettingsDep, WorkspaceCtx, require
-from rapport.web.pages import load_shell, redirect, render
+from rapport.web.pages import form_errors, load_shell, redirect, render
 
 router = APIRouter(dependencies=[Depends(load_shell)], include_in_schema=False)
 router.include_router(consent_router)
@@ -40,10 +40,6 @@ ApproveCtx = Annotated[WorkspaceCtx, Depends(require("post.approve"))]
 
 TEMP_IMAGE_SECONDS = 3600
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-
-
-def _errors(exc: RapportError) -> dict[str, str]:
-    return {e.loc: e.msg for e in exc.errors} or {"form": exc.message}
 
 
 def category_label(category: str) -> str:
@@ -162,7 +158,7 @@ async def check_submit(request: Request, db: DbDep, ctx: CheckCtx) -> Response:
     try:
         report = _run_check(db, ctx, text, kind, lang)
     except RapportError as exc:
-        return _check_page(request, exc.status_code, errors=_errors(exc), **values)
+        return _check_page(request, exc.status_code, errors=form_errors(exc), **values)
     result = _page_result(text, report, kind, lang)
     return _check_page(request, result=result, **values)
 
@@ -206,7 +202,7 @@ def override(
     try:
         report = _run_check(db, ctx, text, kind, lang)
     except RapportError as exc:
-        return _check_page(request, exc.status_code, errors=_errors(exc), **values)
+        return _check_page(request, exc.status_code, errors=form_errors(exc), **values)
     findings = [f.to_dict() for f in report.findings if f.severity != "off"]
     try:
         policies.record_override(
@@ -220,7 +216,9 @@ def override(
         )
     except RapportError as exc:
         result = _page_result(text, report, kind, lang)
-        return _check_page(request, exc.status_code, result=result, errors=_errors(exc), **values)
+        return _check_page(
+            request, exc.status_code, result=result, errors=form_errors(exc), **values
+        )
     return redirect(
         f"/w/{ctx.workspace.slug}/guard/check",
         flash=_("The override and its reason were recorded in the audit trail."),
@@ -321,7 +319,7 @@ def image_submit(
         context = context_for_workspace(db, workspace=ctx.workspace)
         report = check_image_upload(data, kind=kind, context=context, consented_faces=faces)
     except RapportError as exc:
-        return _image_page(request, db, ctx, exc.status_code, errors=_errors(exc), kind=kind)
+        return _image_page(request, db, ctx, exc.status_code, errors=form_errors(exc), kind=kind)
     token = _save_temp(settings, ctx.workspace.id, report.image.data)
     image = _image_view(report, token)
     return _image_page(request, db, ctx, image=image, kind=kind, chosen=chosen)
@@ -373,7 +371,7 @@ async def save_policy(request: Request, db: DbDep, ctx: PolicyCtx) -> Response:
         )
     except RapportError as exc:
         current = policies.get_policy(db, workspace=ctx.workspace)
-        context = _policy_context(current, errors=_errors(exc))
+        context = _policy_context(current, errors=form_errors(exc))
         context.update(allow_text="\n".join(allow), deny_text="\n".join(deny))
         return render(request, "guard/policy.html", context, exc.status_code)
     return redirect(f"/w/{ctx.workspace.slug}/guard/policy", flash=_("The guard policy was saved."))

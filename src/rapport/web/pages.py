@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from rapport.core.i18n import gettext as _
+from rapport.errors import RapportError
 from rapport.jobs.watchdog import queue_health
 from rapport.web.deps import ANON_CSRF_COOKIE, Auth, get_db, optional_auth
 from rapport.web.templating import LAST_WORKSPACE_COOKIE
@@ -98,6 +99,11 @@ def redirect(url: str, *, flash: str = "", kind: str = "success") -> Response:
             FLASH_COOKIE, quote(json.dumps([[kind, flash]])), httponly=True, samesite="lax"
         )
     return response
+
+
+def form_errors(exc: RapportError) -> dict[str, str]:
+    """Field name → message, for a form to mark each field; ``form`` when no field is named."""
+    return {e.loc: e.msg for e in exc.errors} or {"form": exc.message}
 
 
 def safe_next(url: str | None, default: str = "/") -> str:

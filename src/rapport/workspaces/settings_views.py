@@ -13,16 +13,12 @@ from rapport.core.i18n import LOCALES
 from rapport.core.i18n import gettext as _
 from rapport.errors import RapportError, ValidationFailed
 from rapport.web.deps import AuthDep, DbDep, IdPath, SettingsDep, WorkspaceCtx, require
-from rapport.web.pages import redirect, render
+from rapport.web.pages import form_errors, redirect, render
 from rapport.workspaces import access, audit, auth, outbox, service
 from rapport.workspaces.roles import PERMISSIONS, ROLE_LABELS, ROLES
 
 router = APIRouter()
 PAGE_SIZE = 50
-
-
-def _errors(exc: RapportError) -> dict[str, str]:
-    return {e.loc: e.msg for e in exc.errors} or {"form": exc.message}
 
 
 def _qr_svg(data: str) -> str:
@@ -72,7 +68,7 @@ def confirm_totp(
         context = {
             "title": _("Account and security"),
             "locales": LOCALES,
-            "errors": _errors(exc),
+            "errors": form_errors(exc),
             "totp_secret": secret,
             "totp_qr": _qr_svg(auth.totp_uri(auth_.user, secret)),
         }
@@ -161,7 +157,7 @@ def save_practice_settings(
             "title": _("Settings"),
             "tab": "practice",
             "types": service.PRACTICE_TYPES,
-            "errors": _errors(exc),
+            "errors": form_errors(exc),
             "form": details,
             "staff_text": staff,
         }
@@ -214,7 +210,7 @@ def invite(
             db, workspace=ctx.workspace, email=email, role=role, actor=ctx.user
         )
     except RapportError as exc:
-        context = _team_context(db, ctx, errors=_errors(exc), invite_email=email)
+        context = _team_context(db, ctx, errors=form_errors(exc), invite_email=email)
         return render(request, "workspaces/team.html", context, exc.status_code)
     emailed = outbox.send_invitation(
         settings, invitation=invitation, workspace=ctx.workspace, inviter=ctx.user, token=token
@@ -270,7 +266,7 @@ def create_token(
         )
         context["new_token"] = raw
     except RapportError as exc:
-        context["errors"] = _errors(exc)
+        context["errors"] = form_errors(exc)
         status = exc.status_code
     context["tokens"] = access.list_api_tokens(db, workspace=ctx.workspace)
     return render(request, "workspaces/tokens.html", context, status)

@@ -20,7 +20,7 @@ from rapport.web.deps import (
     anon_csrf,
     optional_auth,
 )
-from rapport.web.pages import load_shell, redirect, render, safe_next
+from rapport.web.pages import form_errors, load_shell, redirect, render, safe_next
 from rapport.workspaces import access, auth, outbox
 from rapport.workspaces.settings_views import router as settings_router
 
@@ -41,10 +41,6 @@ def _set_session_cookie(response: Response, raw: str, request: Request, name: st
         secure=request.url.scheme == "https",
         max_age=request.app.state.settings.session_max_age_hours * 3600,
     )
-
-
-def _errors(exc: RapportError) -> dict[str, str]:
-    return {e.loc: e.msg for e in exc.errors} or {"form": exc.message}
 
 
 @router.get("/login")
@@ -174,7 +170,7 @@ def reset(
         return render(
             request,
             "workspaces/reset.html",
-            {"token": token, "errors": _errors(exc)},
+            {"token": token, "errors": form_errors(exc)},
             exc.status_code,
         )
     return redirect("/login", flash=_("Your password is changed. Sign in with the new one."))
@@ -206,7 +202,12 @@ async def accept_invitation(
         )
     except RapportError as exc:
         invitation = access.open_invitation(db, token=token)
-        context = {"invitation": invitation, "token": token, "errors": _errors(exc), "name": name}
+        context = {
+            "invitation": invitation,
+            "token": token,
+            "errors": form_errors(exc),
+            "name": name,
+        }
         return render(request, "workspaces/invite.html", context, exc.status_code)
     response = redirect(f"/w/{workspace.slug}/today", flash=_("Welcome to Rapport."))
     if auth_ is None:
