@@ -9,8 +9,19 @@ from __future__ import annotations
 
 import re
 
+from rapport.guard.detect.text import words
+
 _I = re.IGNORECASE
-_YOUR = r"(?:your|uw|je|jouw)"
+_YOUR = r"(?:your|uw|je|jouw|jullie)"
+# "your last visit", "uw nieuwe kroon": at most one describing word between owner and noun.
+_ADJ_EN = (
+    r"(?:(?:last|recent|previous|first|next|upcoming|new|latest|temporary|permanent|annual|"
+    r"yearly|routine|six-month|follow-up|own|whole|entire|long|short|little)\s+)?"
+)
+_ADJ_NL = (
+    r"(?:(?:laatste|vorige|eerste|volgende|nieuwe|recente|tijdelijke|definitieve|jaarlijkse|"
+    r"halfjaarlijkse|eigen|hele|lange|korte)\s+)?"
+)
 _VISIT_EN = (
     r"(?:visit|appointment|stay|exam|cleaning|procedure|surgery|consultation|consult|check-?up|"
     r"treatment|session|follow-up)"
@@ -25,18 +36,39 @@ _PROVIDER_NL = (
     r"fysiotherapeut|oogarts|verpleegkundige|zorgverlener|dokter)"
 )
 
+_MANNER_EN = (
+    r"(?:rude|unkind|unfriendly|short|dismissive|impolite|abrupt|curt|impatient|cold|"
+    r"condescending|disrespectful|gentle|kind|patient|helpful|friendly|nice|lovely|sweet|"
+    r"professional|attentive|caring|thorough|great|wonderful|amazing|good)"
+)
+_MANNER_NL = (
+    r"(?:onvriendelijk|onbeleefd|kortaf|bot|respectloos|ongeduldig|vriendelijk|aardig|lief|"
+    r"geduldig|behulpzaam|zorgzaam|grof|onaardig)"
+)
+_ROLE_EN = (
+    r"(?:dentist|doctor|hygienist|nurse|orthodontist|surgeon|physician|optometrist|"
+    r"assistant|therapist|physiotherapist|receptionist|provider|nurse practitioner)"
+)
+_ROLE_NL = (
+    r"(?:tandarts|huisarts|arts|dokter|assistente|tandartsassistente|doktersassistente|"
+    r"mondhygiënist|mondhygiëniste|verpleegkundige|orthodontist|orthodontiste|behandelaar|"
+    r"praktijkondersteuner|fysiotherapeut|opticien|optometrist|kaakchirurg)"
+)
+
 RELATIONSHIP = tuple(
     re.compile(pattern, _I)
     for pattern in (
-        r"\bthanks?(?: you)?(?: so much)? for (?:visiting|choosing|coming in|coming to see|"
-        r"coming by|stopping by|seeing us|being (?:a|our|such a) (?:\w+ )?patient|trusting us|"
+        r"\bthanks?(?: you)?(?: so much| again| once again)? for (?:visiting|choosing|coming in|"
+        r"coming to see|coming by|stopping by|seeing us|"
+        r"being (?:a|our|such a) (?:\w+ )?patient|trusting us|"
         r"letting us (?:care|take care|treat)|your (?:visit|loyalty|business as a patient))",
         r"\bas your " + _PROVIDER_EN + r"\b",
         r"\b(?:we|i) (?:saw|treated|examined|have seen|have treated|remember) you\b",
         r"\byou (?:were|are|have been) (?:seen|treated|here|in our (?:office|clinic|chair)|"
         r"(?:a|our) (?:\w+ )?patient|coming to us)\b",
         r"\b(?:when|since|after|before|while) you (?:\w+ ){0,3}?(?:came in|visited|were here|were in|saw (?:dr|us)|"
-        r"were seen|were treated|were with us)\b",
+        r"were seen|were treated|were with us|checked in|checked out|arrived|got here|walked in|"
+        r"sat down|left (?:the|our) (?:office|clinic|practice))\b",
         r"\b(?:see|seeing) you (?:at|for|again at|during) (?:your|the) (?:next|upcoming|follow-up)\b",
         r"\b" + _YOUR + r" (?:loyal |valued |long-?time |new )?patient\b",
         r"\b(?:at|during|after|from|since|before) your (?:last |recent |previous |first |next |"
@@ -61,6 +93,78 @@ RELATIONSHIP = tuple(
         r"\bwelkom terug\b",
         r"\b(?:je|jou|u) (?:\w+ ){0,4}?(?:op controle|op consult|in de stoel|bij ons) (?:\w+ ){0,2}?"
         r"(?:te )?(?:zien|gezien|spreken|gesproken)\b",
+        # how the practice treated the reader, or how the reader felt there
+        r"\b(?:enjoyed|loved|liked|appreciated|was (?:great|nice|lovely|good|a pleasure)) "
+        r"(?:seeing|meeting|treating|talking (?:to|with)|chatting with|working with|having|"
+        r"helping) you\b",
+        r"\b(?:was|were|wasn't|weren't|had been|has been|have been|seemed|came across as|acted) "
+        r"(?:\w+ ){0,2}?" + _MANNER_EN + r" (?:to|with|toward|towards) you\b",
+        r"\b" + _MANNER_NL + r" (?:\w+ )?(?:tegen|tegenover) (?:u|je|jou)\b",
+        r"\byou (?:were|got|have been|'ve been|weren't) (?:\w+ ){0,2}?(?:helped|greeted|"
+        r"examined|checked in|turned away|rushed|sent home|attended to|looked after|"
+        r"taken care of|called back|mistreated)\b",
+        r"\byou (?:\w+ )?(?:felt|were feeling) (?:\w+ ){0,2}?(?:rushed|unheard|not heard|"
+        r"not listened to|ignored|dismissed|uncomfortable|in pain|nervous|anxious|judged|"
+        r"mistreated)\b",
+        r"\b(?:u|je|jij) (?:\w+ ){0,4}?(?:bejegend|te woord gestaan|geholpen|ontvangen|"
+        r"behandeld|onderzocht|afgescheept|weggestuurd|gehaast) (?:bent|werd|werden|was)\b",
+        r"\b(?:u|je|jij) (?:bent|werd|was) (?:\w+ ){0,3}?(?:bejegend|te woord gestaan|geholpen|"
+        r"ontvangen|behandeld|onderzocht|afgescheept|weggestuurd)\b",
+        r"\b(?:u|je|jij) (?:zich |je )?(?:\w+ ){0,3}?(?:niet gehoord|afgescheept|gehaast|"
+        r"niet serieus genomen|ongemakkelijk|niet welkom|zenuwachtig|nerveus|angstig) "
+        r"(?:\w+ )?(?:voelde|voelden|heeft gevoeld|hebt gevoeld)\b",
+        r"\b(?:u|je|jij) (?:voelde|voelden) (?:zich |je )?(?:\w+ ){0,2}?(?:niet gehoord|"
+        r"afgescheept|gehaast|niet serieus genomen|ongemakkelijk|niet welkom)\b",
+        r"\b(?:u|je|jij) (?:er|hier|bij ons) (?:weer|gisteren|vandaag|vanochtend|vorige week|"
+        r"even) (?:\w+ )?(?:was|waren|bent geweest)\b",
+        r"\b(?:u|je|jij) (?:\w+ ){0,5}?(?:patiënte?|cliënte?) (?:bent|was|bleef|blijft)\b",
+        r"\b(?:remembers|remember|misses|asked about|asks about|says hi to) you\b",
+        r"\byou(?:'ve| have)? (?:\w+ )?(?:been coming|keep coming|kept coming|still come|"
+        r"came back) (?:to us|here|back|for)\b",
+        r"\b(?:u|je|jij) (?:\w+ ){0,4}?(?:terugkwam|terug kwam|langskwam|langs kwam|binnenkwam|"
+        r"binnen kwam|terug bent gekomen|langs bent geweest|bij ons binnenliep)\b",
+        r"\b(?:u|je|jij) (?:\w+ ){0,4}?(?:nog steeds|al jaren|al zo lang|altijd|trouw|weer) "
+        r"(?:\w+ ){0,2}?bij ons (?:komt|kwam|komen|bent|blijft)\b",
+        r"\b(?:you|u|je|jij|jullie|(?:your|uw|je|jullie) \w+) (?:\w+ ){0,3}?"
+        r"(?:was|were|bent|waren|zat|zaten) (?:\w+ ){0,2}?"
+        r"(?:in (?:the|our) (?:dental )?chair|in de (?:tandarts)?stoel|in (?:the|our) waiting room|"
+        r"in de wachtkamer)\b",
+        # a provider reporting on the reader: "your hygienist mentioned", "de tandarts heeft uw
+        # klacht besproken"
+        r"\b(?:" + _ROLE_EN + r"|team|front desk|staff) (?:\w+ ){0,2}?(?:mentioned|noticed|"
+        r"told (?:me|us)|noted|remembered|passed on)\b[^.!?]{0,60}?\b(?:you|your)\b",
+        r"\b(?:" + _ROLE_NL + r"|balie|collega) (?:\w+ ){0,2}?(?:vertelde|zei|merkte|noemde|"
+        r"heeft|had)\b[^.!?]{0,60}?\b(?:u|je|jou|uw|jullie)\b[^.!?]{0,40}?\b(?:besproken|"
+        r"doorgegeven|verteld|gezegd|gemerkt|opgemerkt|genoemd)\b",
+        r"\b(?:the same|dezelfde|hetzelfde) (?:" + _ROLE_EN + "|" + _ROLE_NL + r")\b",
+        r"\b(?:next time|(?:de )?volgende keer)\b[^.!?]{0,60}?\b(?:make sure|schedule|book|plan|"
+        r"give you|get you|zorgen|plannen|inplannen|nemen we|geven we)\b",
+        r"\bnext time (?:you|u|je) (?:come in|visit|are in|'re in|see us)\b",
+        r"\b(?:cancell?(?:ed)?|reschedul(?:e|ed)|bump(?:ed)?) on you\b",
+        r"\b(?:u|je|jij|jou) (?:een |onze )?(?:(?!nieuwe )\w+ )?(?:patiënte?|cliënte?)\b",
+        r"\b(?:you (?:were|are|have been)|you're|you've been) such an? (?:\w+ )?patient\b",
+        r"\b(?:was|were) running (?:behind|late)\b|\bran (?:late|behind|over)\b|"
+        r"\b(?:spreekuur|afspraak|behandeling|controle) (?:\w+ )?uitliep\b",
+        r"\b(?:at|for|during|bij|tijdens|op) (?:the|your|de|uw|je) (?:next|volgende) "
+        r"(?:cleaning|visit|appointment|check-?up|exam|controle|afspraak|behandeling|bezoek|"
+        r"consult)\b",
+        # the reader's next visit or recall
+        r"\bsee you (?:again )?(?:in (?:\w+ )?(?:months?|weeks?)\b|(?:at|for) (?:your|the) "
+        r"(?:next|six-month|\d+-month|follow-up|recall|upcoming)\b|next (?:visit|appointment|"
+        r"check-?up|cleaning)\b)",
+        r"\btot (?:over (?:\w+ )?(?:maanden|weken|half jaar)|(?:bij |op )?(?:de|uw|je) "
+        r"(?:volgende (?:controle|afspraak|behandeling)|nacontrole|controle|halfjaarlijkse))",
+        # "glad you liked Dr. Alvarez", "blij dat u tevreden bent over de tandarts"
+        r"\byou (?:\w+ ){0,2}?(?:liked|loved|enjoyed|appreciated|were (?:happy|pleased|"
+        r"satisfied|comfortable) with|felt (?:comfortable|safe|at ease) with|met|saw|chose) "
+        r"(?:seeing |meeting |working with |your (?:time|visit|appointment|session) with )?"
+        r"(?:(?:dr|doctor|dokter|prof)\.? (?-i:[A-Z])|(?:our |the |your )?(?:new )?"
+        + _ROLE_EN
+        + r"\b)",
+        r"\b(?:u|je|jij) (?:\w+ ){0,4}?(?:tevreden|blij|te spreken|enthousiast) (?:\w+ ){0,2}?"
+        r"(?:over|met) (?:de |onze |uw |je )?(?:(?:dokter|dr\.?) (?-i:[A-Z])|" + _ROLE_NL + r"\b)",
+        r"\b(?:" + _ROLE_NL + r"|(?:dokter|dr\.?) (?-i:[A-Z])\w+) (?:\w+ ){0,2}?vond(?:en)? het "
+        r"(?:\w+ ){0,4}?(?:met|om) (?:u|je|jou)\b",
     )
 )
 
@@ -70,29 +174,224 @@ CARE_DETAIL = tuple(
         r"\b(?:we|i) (?:checked|reviewed|looked at|looked into|pulled up|went through|consulted|"
         r"have checked|have reviewed) (?:your|the) (?:\w+ )?(?:chart|records?|file|account|history|"
         r"notes|x-rays?|results)\b",
-        r"\byour (?:bill|invoice|balance|statement|copay|co-pay|claim|insurance|payment plan|"
-        r"account|prescriptions?|medications?|meds|refill|test results|results|lab results|"
-        r"x-rays?|records?|chart|file|referral|diagnosis|treatment plan|surgery|procedure|"
-        r"appointment|wait time|recovery|healing|crown|filling|implant|braces|glasses|lenses)\b",
+        r"\b(?:your|jullie) " + _ADJ_EN + r"(?:bill|invoice|balance|statement|copay|co-pay|"
+        r"claim|insurance|payment plan|account|prescriptions?|medications?|meds|refill|"
+        r"test results|results|lab results|blood ?work|scans?|x-rays?|records?|chart|file|"
+        r"referral|diagnosis|treatment plan|surgery|procedure|appointments?|visits?|stay|exam|"
+        r"cleaning|check-?up|consultation|session|follow-?up|wait time|wait|recovery|healing|"
+        r"crowns?|"
+        r"fillings?|implants?|braces|aligners|retainer|dentures?|bridge|root canal|extraction|"
+        r"stitches|glasses|lenses|contacts|contact lenses|hearing aids?|treatment|therapy|"
+        r"condition|symptoms|pain|teeth cleaning|operation|injection|shot|vaccination)\b",
         r"\b(?:you|your) (?:missed|cancell?ed|rescheduled|no-show|didn't show|did not show)\b",
         r"\byou (?:waited|had to wait)\b",
         r"\b(?:wij|we|ik) (?:hebben|heb) (?:uw|je|jouw) (?:medische )?(?:dossier|status|gegevens|"
         r"rekening|factuur|kaart|röntgenfoto's|foto's) (?:\w+ )?(?:bekeken|nagekeken|ingezien|"
         r"gecontroleerd|erbij gepakt|nagelopen)\b",
-        r"\b(?:uw|je|jouw) (?:rekening|factuur|nota|declaratie|eigen risico|verzekering|recept|"
-        r"medicatie|medicijnen|uitslag|uitslagen|röntgenfoto's?|dossier|verwijzing|diagnose|"
-        r"behandelplan|behandeling|operatie|ingreep|wachttijd|afspraak|herstel|kroon|vulling|"
-        r"beugel|bril|lenzen|implantaat)\b",
+        r"\b(?:uw|je|jouw|jullie) " + _ADJ_NL + r"(?:rekening|factuur|nota|declaratie|"
+        r"eigen risico|verzekering|recept|medicatie|medicijnen|uitslag|uitslagen|röntgenfoto's?|"
+        r"foto's|dossier|verwijzing|diagnose|behandelplan|\w*behandeling|operatie|ingreep|"
+        r"wachttijd|afspraak|afspraken|bezoek|controle|consult|gebitsreiniging|herstel|kroon|"
+        r"kroontje|vulling|vullingen|beugel|bril|lenzen|contactlenzen|implantaat|implantaten|"
+        r"prothese|kunstgebit|brug|hechtingen|klachten|pijn|gehoorapparaat|prik|vaccinatie)\b",
         r"\b(?:u|je) (?:heeft|hebt|had) (?:uw|je) afspraak (?:gemist|afgezegd|verzet)\b",
-        r"\b(?:u|je) (?:moest|moesten) (?:\w+ )?wachten\b",
+        r"\b(?:u|je|jij) (?:\w+ ){0,6}?(?:moest|moesten|hebt|heeft|heb) (?:\w+ ){0,4}?"
+        r"(?:wachten|gewacht|gezeten)\b",
+        r"\b(?:u|je|jij) (?:\w+ ){0,5}?(?:wachtte|wachtten|gewacht)\b",
+        r"\byou (?:\w+ ){0,2}?(?:had to wait|were (?:left |kept )?waiting|have been waiting|"
+        r"'ve been waiting|were made to wait|sat in (?:the|our) waiting room)\b",
+        r"\b(?:kept|keep|made|make|left|leave) you (?:waiting|wait|sitting)\b",
+        r"\byou (?:were|got|have been|'ve been) (?:\w+ )?(?:billed|charged|overcharged|"
+        r"double-billed|invoiced|sent (?:a|the|an) (?:\w+ )?(?:bill|invoice))\b",
+        r"\b(?:u|je|jij) (?:\w+ ){0,3}?(?:twee keer |dubbel |te veel )?(?:gefactureerd|"
+        r"in rekening gebracht|betaald)\b",
+        # what the practice did about the reader's bill, claim or appointment
+        r"\b(?:we|wij|ik|i)(?:'ve| have| hebben| heb)? (?:\w+ )?(?:corrected|adjusted|refunded|"
+        r"fixed|resent|re-sent|updated|reversed|credited|waived|resubmitted|rebooked|moved|"
+        r"rescheduled|cancell?ed|sent|submitted|forwarded) (?:the|your) (?:\w+ )?(?:bill|invoice|"
+        r"charges?|claim|balance|statement|prescription|referral|appointment|records?|results|"
+        r"overpayment|payment|deposit|co-?pay|fee)\b",
+        r"\b(?:we|wij|ik) (?:hebben|heb) (?:de|uw|je|het) (?:\w+ )?(?:nota|rekening|factuur|"
+        r"declaratie|afspraak|recept|dossier|verwijzing|uitslag) (?:\w+ ){0,2}?(?:aangepast|"
+        r"gecorrigeerd|verstuurd|gecrediteerd|terugbetaald|verzet|doorgestuurd|opgestuurd|"
+        r"klaargezet|ingediend|gewijzigd|geannuleerd)\b",
+        r"\b(?:(?:cleaning|filling|crown|treatment|procedure|surgery|case|x-rays?|results) "
+        r"like yours|zoals (?:de|het|die van) (?:uwe|u|jou|jouwe))\b",
+        # advice for after a procedure
+        r"\b(?:goed uitrusten|rust (?:maar |lekker |vooral )?goed uit|take it easy|rest up|"
+        r"get some rest|neem (?:de|je|uw) rust)(?: \w+){0,2}? (?:the next (?:few |couple of )?days|"
+        r"for a (?:few|couple of) days|de komende (?:dagen|tijd)|na (?:de|het|je|uw) )",
+        # wishes that presume a condition or a procedure
+        r"\b(?:get well(?: soon)?|feel better soon|speedy recovery|quick recovery|"
+        r"fast recovery|full recovery|smooth recovery|beterschap|"
+        r"(?:goed|spoedig|snel|voorspoedig|vlot) herstel(?! van)|"
+        r"weer (?:snel )?(?:de oude|op de been)|back on your feet)\b",
+        r"\b(?:you|you're|you are|you've been) (?:\w+ ){0,2}?(?:feeling (?:better|stronger)|"
+        r"doing better|recovering|healing|on the mend|getting better|"
+        r"back to normal|pain-free)\b",
+        r"\b(?:hope|hoping|glad|happy|wish|wishing) (?:that )?(?:you|you're|you are) "
+        r"(?:\w+ )?(?:(?:feel|feeling|doing|getting) (?:\w+ )?better|(?:recover|heal) "
+        r"(?:\w+ )?(?:well|soon|quickly|fully))\b",
+        r"\bbeter (?:gaat )?met (?:u|je|jou|jullie)(?: gaat)?\b|"
+        r"\bvoel(?:t|en)? (?:u|je|jij|jullie) (?:zich |je )?(?:\w+ )?(?:(?:snel|gauw|weer|al) )*"
+        r"beter\b|"
+        r"\b(?:u|je|jij) (?:\w+ ){0,3}?(?:opknapt|bent opgeknapt|opgeknapt bent|hersteld bent|"
+        r"herstelt|bent hersteld|beter voelt|aan de beterende hand)",
+        r"\b(?:weer|again|now|nu|no longer|niet meer|eindelijk|finally) (?:\w+ ){0,2}?"
+        r"(?:zonder pijn|pijnvrij|geen pijn meer|pain-free|without pain|free of pain)\b",
     )
+)
+
+
+# "the mix-up at check-in last Thursday": a care word next to a moment in the past.
+PAST_TIME = re.compile(
+    r"\b(?:yesterday|last (?:week|month|time|monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday|visit)|this (?:morning|afternoon)|earlier today|(?:\w+ )?(?:days|weeks) "
+    r"ago|gisteren|vorige (?:week|maand|keer|maandag|dinsdag|woensdag|donderdag|vrijdag|"
+    r"zaterdag|zondag)|vanochtend|vanmorgen|vanmiddag|afgelopen (?:week|maand|maandag|dinsdag|"
+    r"woensdag|donderdag|vrijdag|zaterdag|zondag)|eerder vandaag|(?:\w+ )?(?:dagen|weken) "
+    r"geleden|toen)\b",
+    _I,
+)
+# "the new aligners", "de nieuwe kroon": a device or treatment the reader just got.
+NEW = words("new nieuwe nieuw temporary tijdelijke")
+ROLE_WORDS = words(
+    "dentist doctor hygienist nurse orthodontist surgeon tandarts huisarts arts dokter "
+    "assistente mondhygiënist mondhygiëniste orthodontist"
+)
+
+# "Sorry the crown came loose", "Jammer dat de vulling eruit is": an answer that reacts to a
+# definite treatment, device, visit or bill is talking about the reader's own care.
+FRAME = re.compile(
+    r"\b(?:sorry|glad|happy|pleased|relieved|thrilled|delighted|hope|hoping|hopefully|"
+    r"wish|wishing|apologi[sz]e|apologies|unfortunate|sad|understand|great to hear|"
+    r"good to hear|nice to hear|spijt|jammer|vervelend|fijn|blij|hopen|hoop|hopelijk|excuses|"
+    r"begrijpen|begrijp|goed (?:om )?te horen|wat goed|wat leuk|leuk (?:om )?te horen|succes|"
+    r"good luck|best of luck|"
+    r"mooi (?:om )?te horen|mooi dat|wat mooi|wat naar|naar dat|rot dat|wat rot|balen|"
+    r"hang in there|sterkte|hou(?:d)? vol)\b(?!\s+to\s+(?!hear|read|see|know|learn)\w)",
+    _I,
+)
+CLAUSE_BREAK = re.compile(r"[;:()\[\]—–]")
+FRAME_DETERMINERS = words("the your de het uw je jouw jullie this that deze dit die")
+# "the information about fillings": the determiner belongs to another noun.
+LINKS = words("about of for on over van voor met with in op bij to naar at from uit")
+THIRD_POSSESSIVES = words("his her their zijn haar hun")
+FAMILY = words(
+    "daughter son child kid kids children baby mom mother dad father husband wife partner "
+    "grandmother grandfather grandma grandpa dochter zoon kind kinderen kindje moeder vader man "
+    "vrouw oma opa dochtertje zoontje"
+)
+# "sorry ... we can't discuss the treatment": a policy statement, not a reaction.
+POLICY_WORDS = words(
+    "can't cannot cant unable won't discuss comment share any anyone's anyones someone's "
+    "individual individuele kunnen kan mogen mag bespreken ingaan iemands algemeen general privacy"
+)
+# "glad the new x-ray machine is here": the term names equipment or a topic.
+TOPIC_AFTER = words(
+    "machine machines equipment room rooms chair technology software page info information "
+    "website video options tips folder day week month clinic event evening times apparaat "
+    "apparatuur "
+    "ruimte stoel pagina informatie opties dag maand avond"
+)
+# Care words that are not health terms: a visit, a wait, a bill, the numbing.
+VISIT_WORDS = words(
+    "visit visits exam cleaning wait bill bills invoice invoices statement charge charges billing "
+    "check-up checkup bezoek rekening factuur nota declaratie wachttijd wachtkamer "
+    "gebitsreiniging nacontrole stitches sutures numbing anesthesia anaesthesia whitening "
+    "bleaching hechtingen verdoving bleken check-in spreekuur pain ache swelling bleeding "
+    "sensitivity pijn zwelling bloeding gevoeligheid tooth teeth gum gums kies kiezen tand "
+    "tanden tandvlees kroon kroontje brug cpap"
+)
+
+YOUR_PROVIDER = re.compile(
+    r"\b(?:your|uw|je|jouw|jullie) (?:own |eigen |new |nieuwe |regular |vaste )?"
+    r"(?:" + _PROVIDER_EN + "|" + _PROVIDER_NL + r"|assistente|tandartsassistente|"
+    r"mondhygiëniste|hygiënist)\b",
+    _I,
+)
+# advice to see one's own provider, or a provider's general role: "ask your dentist", "uw
+# tandarts kan u adviseren", "overleg met je huisarts"
+_ADVICE_BEFORE = re.compile(
+    r"(?:\b(?:ask|consult|see|contact|call|tell|visit|check with|talk (?:to|with)|"
+    r"speak (?:to|with)|with|vraag|raadpleeg|bel|naar|met|aan)\s+)$",
+    _I,
+)
+_ADVICE_AFTER = re.compile(
+    r"\s+(?:can|could|may|might|should|is the best|knows|kan|kunnen|mag|weet|is de)\b", _I
+)
+# "book your check-up", "uw afspraak kunt u online maken": how to book, not a visit.
+_BOOKING_NOUNS = re.compile(
+    r"(?:appointments?|visits?|check-?ups?|cleaning|exam|consultation|afspraak|afspraken|"
+    r"controle|consult|bezoek)$",
+    _I,
+)
+_BOOKING = re.compile(
+    r"\b(?:book|schedule|make|request|plan|reserve|boek|maak|plan|vraag|boeken|maken|plannen|"
+    r"inplannen|aanvragen|reserveren|verzetten|wijzigen|afzeggen|annuleren|online|questions?|"
+    r"vragen)\b",
+    _I,
+)
+
+
+_QUESTIONS_ABOUT = re.compile(
+    r"\b(?:questions?|vragen|vraag|info|information|informatie)(?: \w+)? "
+    r"(?:about|on|regarding|over)\s+$",
+    _I,
+)
+
+
+def booking(text: str, start: int, end: int) -> bool:
+    """ "Questions about your bill?", "book your check-up": general service information."""
+    before = text[max(0, start - 30) : start]
+    if _QUESTIONS_ABOUT.search(before):
+        return True
+    if not _BOOKING_NOUNS.search(text, start, end):
+        return False
+    after = text[end : end + 40].split(".")[0]
+    return bool(_BOOKING.search(before[-20:]) or _BOOKING.search(after))
+
+
+# Case-insensitive matching is several times slower in ``re``: the rules run on the lower-cased
+# text instead, except the few that need a capital (a name after "Dr.").
+_LOWER_RULES = tuple(
+    (category, re.compile(rule.pattern))
+    for category, rules in (("patient_relationship", RELATIONSHIP), ("care_detail", CARE_DETAIL))
+    for rule in rules
+    if "(?-i:" not in rule.pattern
+)
+_CASED_RULES = tuple(
+    (category, rule)
+    for category, rules in (("patient_relationship", RELATIONSHIP), ("care_detail", CARE_DETAIL))
+    for rule in rules
+    if "(?-i:" in rule.pattern
+)
+_ALL_RULES = tuple(
+    (category, rule)
+    for category, rules in (("patient_relationship", RELATIONSHIP), ("care_detail", CARE_DETAIL))
+    for rule in rules
 )
 
 
 def find_reply_rules(text: str) -> list[tuple[str, int, int]]:
     """``(category, start, end)`` for every relationship or care-detail phrase in ``text``."""
     hits: list[tuple[str, int, int]] = []
-    for category, rules in (("patient_relationship", RELATIONSHIP), ("care_detail", CARE_DETAIL)):
-        for rule in rules:
-            hits.extend((category, m.start(), m.end()) for m in rule.finditer(text))
+    lower = text.lower()
+    if len(lower) == len(text):  # lower-casing kept every offset
+        runs = [(lower, _LOWER_RULES), (text, _CASED_RULES)]
+    else:
+        runs = [(text, _ALL_RULES)]
+    for subject, rules in runs:
+        for category, rule in rules:
+            hits.extend(
+                (category, m.start(), m.end())
+                for m in rule.finditer(subject)
+                if not (category == "care_detail" and booking(text, m.start(), m.end()))
+            )
+    for m in YOUR_PROVIDER.finditer(text):
+        if _ADVICE_BEFORE.search(text, max(0, m.start() - 20), m.start()):
+            continue
+        if _ADVICE_AFTER.match(text, m.end()):
+            continue
+        hits.append(("patient_relationship", m.start(), m.end()))
     return hits

@@ -22,13 +22,14 @@ from dataclasses import dataclass
 from rapport.guard.detect import lexicon as lx
 from rapport.guard.detect import messages as msg
 from rapport.guard.detect import patterns as p
+from rapport.guard.detect import replies as rp
 from rapport.guard.detect.consent import STORY_CUES, required_kind
 from rapport.guard.detect.identifiers import IdHit
 from rapport.guard.detect.names import NameHit
 from rapport.guard.detect.own import has_consent
 from rapport.guard.detect.replies import find_reply_rules
 from rapport.guard.detect.scan import Scan
-from rapport.guard.detect.text import words
+from rapport.guard.detect.text import Token, words
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,8 +291,10 @@ def reply_findings(scan: Scan) -> Iterator[Raw]:
         return
     hits = find_reply_rules(scan.doc.text)
     for start, end, sentence in scan.health:
-        if _about_readers_care(scan, start, sentence):
+        if _about_readers_care(scan, start, sentence) and not rp.booking(scan.doc.text, start, end):
             hits.append(("care_detail", start, end))
+    hits.extend(("care_detail", start, end) for start, end in _framed_care(scan))
+    hits.extend(("patient_relationship", start, end) for start, end in _liked_staff(scan))
     phone = scan.context.phones[0] if scan.context.phones else None
     seen: set[tuple[str, int]] = set()
     for category, start, _end in hits:
@@ -310,6 +313,117 @@ def _about_readers_care(scan: Scan, start: int, sentence: int) -> bool:
         return True
     text = scan.doc.sentence_text(sentence)
     return sentence in scan.you_sents and _HOW_IT_WENT.search(text) is not None
+
+
+def _framed_care(scan: Scan) -> Iterator[tuple[int, int]]:
+    """A treatment, device, visit or bill the reader had, without "your":
+
+    - a reaction (sorry, glad, hope, jammer, fijn…) to a definite one in the same clause: "Sorry
+      the crown came loose", "Fijn dat de behandeling goed verliep", "Mooi dat uw zoon nu naar
+      de tandarts durft";
+    - a new one: "the new aligners are doing their job";
+    - one next to a moment in the past: "the mix-up at check-in last Thursday".
+    """
+    tokens = scan.doc.tokens
+    spans = list(scan.health)
+    spans += [(t.start, t.end, t.sentence) for t in tokens if t.lower in rp.VISIT_WORDS]
+    if not spans:
+        return
+    by_sentence: dict[int, list[Token]] = {}
+    for token in tokens:
+        by_sentence.setdefault(token.sentence, []).append(token)
+    text = scan.doc.text
+    past: dict[int, bool] = {}
+    for start, end, sentence in spans:
+        own = by_sentence.get(sentence, [])
+        before = [t for t in own if t.end <= start]
+        after = next((t.lower for t in own if t.start >= end), "")
+        if after in rp.TOPIC_AFTER:
+            continue
+        s_start, s_end = scan.doc.sentences[sentence]
+        if sentence not in past:
+            past[sentence] = rp.PAST_TIME.search(text, s_start, s_end) is not None
+        if past[sentence]:
+            yield start, end
+            continue
+        dets = rp.FRAME_DETERMINERS
+        words_in = [t.lower for t in own]
+        family = any(
+            w in rp.FAMILY and i and words_in[i - 1] in (lx.SECOND_PERSON | {"jullie"})
+            for i, w in enumerate(words_in)
+        )
+        if family:
+            dets = dets | rp.THIRD_POSSESSIVES
+        det = next((i for i in range(len(before) - 1, len(before) - 4, -1)
+                    if i >= 0 and before[i].lower in dets), None)  # fmt: skip
+        if det is None or any(t.lower in rp.LINKS for t in before[det + 1 :]):
+            continue
+        if before[det].lower in ("the", "de", "het") and any(
+            t.lower in rp.NEW for t in before[det + 1 :]
+        ):
+            yield start, end
+            continue
+        frames = list(rp.FRAME.finditer(text, s_start, start))
+        if not frames:
+            continue
+        frame_end = frames[-1].end()
+        gap_words = [t.lower for t in before if t.start >= frame_end]
+        if rp.CLAUSE_BREAK.search(text, frame_end, start) or len(gap_words) > 10:
+            continue
+        if set(gap_words) & rp.POLICY_WORDS:
+            continue
+        yield start, end
+    yield from _family_care(scan, by_sentence)
+
+
+def _family_care(scan: Scan, by_sentence: dict[int, list[Token]]) -> Iterator[tuple[int, int]]:
+    """ "Mooi dat uw zoon nu zonder angst naar de tandarts durft": the reader's child's care."""
+    text = scan.doc.text
+    for sentence, own in by_sentence.items():
+        words_in = [t.lower for t in own]
+        for i, word in enumerate(words_in):
+            if not (word in rp.FAMILY and i and words_in[i - 1] in (lx.SECOND_PERSON | {"jullie"})):
+                continue
+            s_start, _ = scan.doc.sentences[sentence]
+            if not rp.FRAME.search(text, s_start, own[i].start):
+                continue
+            rest = own[i + 1 :]
+            if any(t.lower in rp.VISIT_WORDS or t.lower in rp.ROLE_WORDS for t in rest) or any(
+                n == sentence and s >= own[i].end for s, _e, n in scan.health
+            ):
+                yield own[i].start, own[i].end
+
+
+_LIKED_BEFORE = re.compile(
+    r"\b(?:you|u|je|jij)\b(?:\s+[\w'’]+){0,3}?\s+(?:liked|loved|enjoyed|appreciated|met|saw|"
+    r"chose|(?:were|are) (?:happy|pleased|satisfied|comfortable) with|felt (?:comfortable|safe|"
+    r"at ease) with|(?:tevreden|blij|te spreken|enthousiast)(?:\s+\w+)?\s+(?:over|met)|"
+    r"gesproken|gezien|ontmoet)\s+(?:(?:seeing|meeting|working with|your (?:time|visit|"
+    r"appointment|session) with|(?:mrs|mr|ms|dr|dokter|doctor|tandarts|de|onze)\.?)\s+){0,2}$",
+    re.IGNORECASE,
+)
+_LIKED_AFTER = re.compile(
+    r"^\s*(?:\w+\s+){0,2}?(?:vond(?:en)? het\s+(?:\w+\s+){0,4}?(?:met|om)\s+(?:u|je|jou|jullie)|"
+    r"(?:says hi|said hi|sends (?:her|his|their) (?:best|regards|love)|hopes to see you|"
+    r"misses you|remembers you|asked about you|(?:mentioned|noticed|said|told us) (?:that )?you|"
+    r"doet (?:u|je|jullie) de groeten|groet (?:u|je|jullie)|hoopt (?:u|je|jullie))|"
+    r"(?:enjoyed|loved|liked|was glad|was happy)\s+(?:seeing|meeting|treating|talking (?:to|with)|"
+    r"helping|working with)\s+you)\b",
+    re.IGNORECASE,
+)
+
+
+def _liked_staff(scan: Scan) -> Iterator[tuple[int, int]]:
+    """ "Glad you liked Dr. Alvarez", "Priya vond het leuk om je te zien": the reader met staff."""
+    text = scan.doc.text
+    for hit in scan.names:
+        if hit.role not in ("staff", "provider"):
+            continue
+        s_start, s_end = scan.doc.sentences[hit.sentence]
+        if _LIKED_BEFORE.search(text[s_start : hit.start]) or _LIKED_AFTER.match(
+            text[hit.end : s_end]
+        ):
+            yield hit.start, hit.end
 
 
 def _trimmed_sentence(scan: Scan, sentence: int) -> tuple[int, int]:
