@@ -22,9 +22,19 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import FrameType
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, delete, func, literal, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    bindparam,
+    delete,
+    func,
+    literal,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.core import clock
@@ -40,6 +50,8 @@ log = logging.getLogger("rapport.jobs")
 BACKOFF_BASE_SECONDS = 10.0
 BACKOFF_CAP_SECONDS = 3600.0
 HEARTBEAT_RETENTION = timedelta(days=7)
+QUICK_JOB_SECONDS = 0.02
+QUICK_JOB_BATCH = 32
 
 
 @dataclass(frozen=True)
@@ -136,6 +148,38 @@ def _owned(job: ClaimedJob) -> ColumnElement[bool]:
     )
 
 
+# Built once: the hot path of every job. A prepared Core statement skips the ORM's bulk-update
+# machinery and SQLAlchemy's per-statement cache-key work.
+_JOBS = cast(Table, Job.__table__)
+_MARK_DONE = (
+    update(_JOBS)
+    .where(
+        _JOBS.c.id == bindparam("b_id"),
+        _JOBS.c.state == "running",
+        _JOBS.c.locked_by == bindparam("b_worker"),
+        _JOBS.c.attempts == bindparam("b_attempts"),
+    )
+    .values(
+        state="done",
+        result=bindparam("b_result", type_=_JOBS.c.result.type),
+        finished_at=bindparam("b_finished", type_=_JOBS.c.finished_at.type),
+        lease_until=None,
+    )
+)
+
+
+def _mark_done(session: Session, job: ClaimedJob, stats: dict[str, Any]) -> bool:
+    """Record the job as done, only while this worker still holds it; False when it lost it."""
+    params = {
+        "b_id": job.id,
+        "b_worker": job.worker_id,
+        "b_attempts": job.attempts,
+        "b_result": stats,
+        "b_finished": clock.now(),
+    }
+    return session.connection().execute(_MARK_DONE, params).rowcount == 1
+
+
 def _update_owned(session: Session, job: ClaimedJob, **values: Any) -> bool:
     stmt = update(Job).where(_owned(job)).values(**values)
     return count_rows(session, stmt) == 1
@@ -230,7 +274,8 @@ class Worker:
         self.lease_seconds = lease_seconds
         self.poll_seconds = poll_seconds
         self.heartbeat_seconds = heartbeat_seconds or min(5.0, lease_seconds / 3)
-        self._max_held = concurrency + max(0, prefetch)
+        self._prefetch = max(0, prefetch)
+        self._seconds_per_job = QUICK_JOB_SECONDS * 10  # assume slow jobs until they prove quick
         self._scheduler = Scheduler() if run_schedules else None
         self._stop = threading.Event()
         self._cond = threading.Condition()
@@ -245,10 +290,28 @@ class Worker:
         load_all()
         with unit_of_work(self._factory) as session:
             reap_expired_leases(session)
-        jobs = self._claim(self._max_held)
+        jobs = self._claim(self._max_held())
         for job in jobs:
-            self._execute(job)
+            self._timed_execute(job)
         return len(jobs)
+
+    def _max_held(self) -> int:
+        """How many jobs to hold (running plus claimed): more while recent jobs were quick.
+
+        Claiming is a transaction of its own, so quick jobs are claimed in bigger batches; slow
+        jobs in small ones, so that another worker process can take the rest.
+        """
+        quick = self._seconds_per_job < QUICK_JOB_SECONDS
+        return self.concurrency + (
+            max(self._prefetch, QUICK_JOB_BATCH) if quick else self._prefetch
+        )
+
+    def _timed_execute(self, job: ClaimedJob) -> None:
+        started = time.perf_counter()
+        self._execute(job)
+        elapsed = time.perf_counter() - started
+        with self._cond:
+            self._seconds_per_job = 0.8 * self._seconds_per_job + 0.2 * elapsed
 
     def run_until_empty(self) -> int:
         """Run until no job is due (retries scheduled later don't count); returns how many ran.
@@ -316,7 +379,7 @@ class Worker:
                     lambda: self._stop.is_set() or self._held <= low_water,
                     timeout=self.poll_seconds,
                 )
-                room = self._max_held - self._held
+                room = self._max_held() - self._held
             if self._stop.is_set() or room <= 0:
                 continue
             claimed = self._claim_safely(room)
@@ -341,7 +404,7 @@ class Worker:
     def _executor_loop(self) -> None:
         while (job := self._queue.get()) is not None:
             try:
-                self._execute(job)
+                self._timed_execute(job)
             finally:
                 with self._cond:
                     self._held -= 1
@@ -425,13 +488,7 @@ class Worker:
             stats = job_type.func(session, job.payload) or {}
             if not isinstance(stats, dict):
                 raise TypeError(f"job {job.kind} returned {type(stats).__name__}, not a stats dict")
-            values = {
-                "state": "done",
-                "result": stats,
-                "finished_at": clock.now(),
-                "lease_until": None,
-            }
-            if not _update_owned(session, job, **values):
+            if not _mark_done(session, job, stats):
                 session.rollback()
                 return "lost", stats
             session.commit()
