@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.errors import Conflict, NotFound, ValidationFailed
 from rapport.jobs import JobRequest, Worker, cancel_job, enqueue, enqueue_many, list_jobs, retry_job
+from rapport.jobs import worker as worker_module
 from rapport.jobs.models import Job
 from rapport.jobs.worker import backoff_seconds, claim_jobs
 from rapport.workspaces.models import Organisation
@@ -233,3 +234,15 @@ def test_a_job_that_keeps_losing_its_worker_ends_dead(
     _worker(session_factory, "other").run_until_empty()
     job = _reload(db, job)
     assert job.state == "dead" and "Lease expired: worker crashed" in (job.last_error or "")
+
+
+def test_the_worker_claims_bigger_batches_once_jobs_prove_quick(
+    db: Session, session_factory
+) -> None:
+    worker = Worker(session_factory, concurrency=1, prefetch=8, run_schedules=False)
+    assert worker._max_held() == 9, "new workers assume slow jobs: small batches"
+    for n in range(30):
+        enqueue(db, kind="tests.noop", payload={"n": n})
+    db.commit()
+    assert worker.run_until_empty() == 30
+    assert worker._max_held() == 1 + worker_module.QUICK_JOB_BATCH
