@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.errors import Conflict, NotFound, ValidationFailed
@@ -246,3 +246,21 @@ def test_the_worker_claims_bigger_batches_once_jobs_prove_quick(
     db.commit()
     assert worker.run_until_empty() == 30
     assert worker._max_held() == 1 + worker_module.QUICK_JOB_BATCH
+
+
+def test_a_job_that_writes_nothing_is_marked_done_without_a_transaction_of_its_own(
+    database,
+) -> None:
+    """On PostgreSQL the done-mark then runs alone in autocommit; on SQLite as before."""
+    factory = sessionmaker(bind=database.engine, expire_on_commit=False)
+    with factory.begin() as session:
+        job_id = enqueue(session, kind="tests.noop", payload={"n": 7}).id
+    try:
+        assert Worker(factory, run_schedules=False).run_until_empty() == 1
+        with factory() as session:
+            job = session.get(Job, job_id)
+            assert job is not None and job.state == "done" and job.result == {"seen": 7}
+            assert job.lease_until is None and job.finished_at is not None
+    finally:
+        with factory.begin() as session:
+            session.execute(delete(Job).where(Job.id == job_id))

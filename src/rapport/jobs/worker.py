@@ -35,6 +35,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.core import clock
@@ -170,14 +171,17 @@ _MARK_DONE = (
 
 def _mark_done(session: Session, job: ClaimedJob, stats: dict[str, Any]) -> bool:
     """Record the job as done, only while this worker still holds it; False when it lost it."""
-    params = {
+    return session.connection().execute(_MARK_DONE, _done_params(job, stats)).rowcount == 1
+
+
+def _done_params(job: ClaimedJob, stats: dict[str, Any]) -> dict[str, Any]:
+    return {
         "b_id": job.id,
         "b_worker": job.worker_id,
         "b_attempts": job.attempts,
         "b_result": stats,
         "b_finished": clock.now(),
     }
-    return session.connection().execute(_MARK_DONE, params).rowcount == 1
 
 
 def _update_owned(session: Session, job: ClaimedJob, **values: Any) -> bool:
@@ -488,6 +492,17 @@ class Worker:
             stats = job_type.func(session, job.payload) or {}
             if not isinstance(stats, dict):
                 raise TypeError(f"job {job.kind} returned {type(stats).__name__}, not a stats dict")
+            bind = session.get_bind()
+            if (
+                not session.in_transaction()
+                and isinstance(bind, Engine)
+                and bind.dialect.name == "postgresql"
+            ):
+                # The handler wrote nothing (an email, a call to a network): the done-mark is
+                # one statement, atomic alone, so it needs no BEGIN/COMMIT round trips.
+                with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                    done = conn.execute(_MARK_DONE, _done_params(job, stats)).rowcount == 1
+                return ("done" if done else "lost"), stats
             if not _mark_done(session, job, stats):
                 session.rollback()
                 return "lost", stats
