@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rapport.core.i18n import N_
+
 
 @dataclass(frozen=True)
 class FieldError:
@@ -14,7 +16,7 @@ class FieldError:
 
 class RapportError(Exception):
     status_code = 400
-    title = "Bad request"
+    title = N_("Bad request")
 
     def __init__(self, message: str, *, errors: list[FieldError] | None = None) -> None:
         super().__init__(message)
@@ -24,24 +26,24 @@ class RapportError(Exception):
 
 class NotFound(RapportError):
     status_code = 404
-    title = "Not found"
+    title = N_("Not found")
 
 
 class PermissionDenied(RapportError):
     status_code = 403
-    title = "Not allowed"
+    title = N_("Not allowed")
 
 
 class NotAuthenticated(RapportError):
     status_code = 401
-    title = "Sign-in required"
+    title = N_("Sign-in required")
 
 
 class ValidationFailed(RapportError):
     """Bad input: names the field, what is wrong and how to fix it."""
 
     status_code = 422
-    title = "Please correct the highlighted field"
+    title = N_("Please correct the highlighted field")
 
     def __init__(self, field: str, message: str, fix: str = "") -> None:
         text = f"{message} {fix}".strip()
@@ -51,19 +53,19 @@ class ValidationFailed(RapportError):
 
 class Conflict(RapportError):
     status_code = 409
-    title = "Conflict"
+    title = N_("Conflict")
 
 
 class RateLimited(RapportError):
     status_code = 429
-    title = "Too many attempts"
+    title = N_("Too many attempts")
 
 
 class ExternalServiceError(RapportError):
     """A network or outside service failed; ``permanent`` says whether retrying can help."""
 
     status_code = 502
-    title = "An outside service failed"
+    title = N_("An outside service failed")
 
     def __init__(self, message: str, *, permanent: bool = False) -> None:
         super().__init__(message)

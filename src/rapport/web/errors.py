@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from rapport.core.i18n import N_
 from rapport.errors import FieldError, NotAuthenticated, RapportError
 
 log = logging.getLogger("rapport.web")
@@ -105,12 +106,12 @@ async def handle_validation_error(request: Request, exc: Exception) -> Response:
     detail = "; ".join(e.msg for e in errors)
     if wants_json(request):
         return problem(422, "The request is not valid", detail, errors)
-    return render_error_page(request, 422, "Please check what you entered", detail)
+    return render_error_page(request, 422, N_("Please check what you entered"), detail)
 
 
 async def handle_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "Error")
+    title = {404: N_("Not found"), 405: N_("Method not allowed")}.get(exc.status_code, N_("Error"))
     detail = str(exc.detail) if exc.detail else title
     if exc.status_code == 404:
         detail = "There is nothing at this address. Check the link or go back to Today."
@@ -125,7 +126,7 @@ async def handle_out_of_range(request: Request, exc: Exception) -> Response:
     errors = [FieldError(loc="request", msg=detail, type="out_of_range")]
     if wants_json(request):
         return problem(422, "The request is not valid", detail, errors)
-    return render_error_page(request, 422, "Please check what you entered", detail)
+    return render_error_page(request, 422, N_("Please check what you entered"), detail)
 
 
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
@@ -134,7 +135,7 @@ async def handle_unexpected(request: Request, exc: Exception) -> Response:
     detail = "Something went wrong on our side. Nothing was changed; please try again."
     if wants_json(request):
         return problem(500, "Internal error", detail, [])
-    return render_error_page(request, 500, "Internal error", detail)
+    return render_error_page(request, 500, N_("Internal error"), detail)
 
 
 def install(app: FastAPI) -> None:

@@ -12,6 +12,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescap
 
 from rapport.core import i18n
 from rapport.core.crypto import new_token
+from rapport.workspaces.roles import role_label
 
 TEMPLATE_PACKAGES = ("web", "workspaces", "jobs", "notifications", "guard")
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,5 +85,6 @@ def make_templates() -> Jinja2Templates:
     env.filters["number"] = i18n.fmt_number
     env.filters["tojson_attr"] = lambda value: json.dumps(value)
     env.filters["summary"] = summary_text
+    env.filters["role_label"] = role_label
     env.globals["LOCALE_NAMES"] = i18n.LOCALE_NAMES
     return Jinja2Templates(env=env, context_processors=[_page_context])

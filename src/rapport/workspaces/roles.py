@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from rapport.core.i18n import N_, gettext
+
 ROLES = ("owner", "approver", "editor", "contributor", "analyst")
 
 ROLE_LABELS = {
-    "owner": "Owner",
-    "approver": "Approver",
-    "editor": "Editor",
-    "contributor": "Contributor",
-    "analyst": "Analyst",
+    "owner": N_("Owner"),
+    "approver": N_("Approver"),
+    "editor": N_("Editor"),
+    "contributor": N_("Contributor"),
+    "analyst": N_("Analyst"),
 }
 
 _EVERYONE = frozenset(ROLES)
@@ -19,22 +21,27 @@ _APPROVERS = frozenset({"owner", "approver"})
 _OWNERS = frozenset({"owner"})
 
 PERMISSIONS: dict[str, tuple[str, frozenset[str]]] = {
-    "workspace.view": ("See the workspace, its calendar and its posts", _EVERYONE),
-    "analytics.view": ("See analytics and reports", _EVERYONE),
-    "guard.check": ("Check a text or image with the compliance guard", _EVERYONE),
-    "post.create": ("Draft posts and ideas", _WRITERS),
-    "post.edit": ("Edit anyone's drafts and plan the calendar", _EDITORS),
-    "consent.manage": ("Record and revoke consents", _EDITORS),
-    "inbox.reply": ("Answer mentions, comments and reviews", _EDITORS),
-    "post.approve": ("Approve posts and override guard warnings", _APPROVERS),
-    "post.publish": ("Publish and take down posts", _APPROVERS),
-    "guard.policy": ("Change the guard's policy and allow/deny terms", _APPROVERS),
-    "audit.view": ("Read and export the audit trail", _APPROVERS),
-    "workspace.manage": ("Change the practice's details and staff list", _OWNERS),
-    "members.manage": ("Invite people and change roles", _OWNERS),
-    "tokens.manage": ("Create and revoke API tokens", _OWNERS),
-    "jobs.manage": ("Retry or cancel background jobs", _OWNERS),
+    "workspace.view": (N_("See the workspace, its calendar and its posts"), _EVERYONE),
+    "analytics.view": (N_("See analytics and reports"), _EVERYONE),
+    "guard.check": (N_("Check a text or image with the compliance guard"), _EVERYONE),
+    "post.create": (N_("Draft posts and ideas"), _WRITERS),
+    "post.edit": (N_("Edit anyone's drafts and plan the calendar"), _EDITORS),
+    "consent.manage": (N_("Record and revoke consents"), _EDITORS),
+    "inbox.reply": (N_("Answer mentions, comments and reviews"), _EDITORS),
+    "post.approve": (N_("Approve posts and override guard warnings"), _APPROVERS),
+    "post.publish": (N_("Publish and take down posts"), _APPROVERS),
+    "guard.policy": (N_("Change the guard's policy and allow/deny terms"), _APPROVERS),
+    "audit.view": (N_("Read and export the audit trail"), _APPROVERS),
+    "workspace.manage": (N_("Change the practice's details and staff list"), _OWNERS),
+    "members.manage": (N_("Invite people and change roles"), _OWNERS),
+    "tokens.manage": (N_("Create and revoke API tokens"), _OWNERS),
+    "jobs.manage": (N_("Retry or cancel background jobs"), _OWNERS),
 }
+
+
+def role_label(role: str) -> str:
+    """The role's name in the current language ("Goedkeurder" for approver in Dutch)."""
+    return gettext(ROLE_LABELS.get(role, role))
 
 
 def can(role: str | None, permission: str) -> bool:
