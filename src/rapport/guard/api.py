@@ -33,9 +33,7 @@ from rapport.guard.schemas import (
     WorkspaceCheckRequest,
 )
 from rapport.web.deps import Auth, AuthDep, DbDep, SettingsDep, WorkspaceCtx, require
-from rapport.workspaces import service
-from rapport.workspaces.models import Workspace
-from rapport.workspaces.roles import can
+from rapport.workspaces import Workspace, can, workspace_for_member
 
 router = APIRouter(prefix="/api/v1", tags=["guard"])
 WS = "/workspaces/{slug}"
@@ -54,7 +52,7 @@ def member_workspace(db: Session, *, auth_: Auth, slug: str) -> Workspace:
             raise NotFound(f"No workspace “{slug}”.")
         workspace, role = auth_.token.workspace, auth_.token.role
     else:
-        workspace, role = service.workspace_for_member(db, slug=slug, user=auth_.user)
+        workspace, role = workspace_for_member(db, slug=slug, user=auth_.user)
     if not can(role, "guard.check"):
         raise NotFound(f"No workspace “{slug}”.")
     return workspace

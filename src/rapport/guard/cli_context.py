@@ -6,7 +6,7 @@ from rapport.cli_support import sessions
 from rapport.db import unit_of_work
 from rapport.guard.context import context_for_workspace
 from rapport.guard.detect import GuardContext
-from rapport.workspaces.service import get_workspace_by_slug
+from rapport.workspaces import get_workspace_by_slug
 
 
 def context_for_slug(slug: str | None) -> GuardContext:

@@ -23,7 +23,7 @@ from rapport.guard.detect.model import (
 )
 from rapport.guard.images import ImageReport, OcrUnavailable, check_image
 from rapport.guard.policy import get_policy
-from rapport.workspaces.models import Workspace
+from rapport.workspaces import Workspace
 
 
 def _present(*values: str) -> tuple[str, ...]:

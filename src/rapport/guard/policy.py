@@ -18,8 +18,7 @@ from sqlalchemy.orm import Session
 from rapport.errors import Conflict, ValidationFailed
 from rapport.guard.detect.model import CATEGORIES, DEFAULT_POLICY, SEVERITIES, resolve_policy
 from rapport.guard.policy_models import GuardPolicy
-from rapport.workspaces import audit
-from rapport.workspaces.models import User, Workspace
+from rapport.workspaces import User, Workspace, record_audit
 
 MAX_TERMS = 200
 MAX_TERM_LENGTH = 100
@@ -118,7 +117,7 @@ def update_policy(
     row.deny_terms = list(after.deny_terms)
     session.add(row)
     session.flush()
-    audit.record(
+    record_audit(
         session,
         workspace_id=workspace.id,
         actor=actor,
@@ -195,7 +194,7 @@ def record_override(
         "excerpt": excerpt[:EXCERPT_LENGTH],
         "reason": reason,
     }
-    audit.record(
+    record_audit(
         session,
         workspace_id=workspace.id,
         actor=actor,

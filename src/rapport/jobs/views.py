@@ -26,7 +26,7 @@ from rapport.jobs.queue import cancel_job, get_job, retry_job
 from rapport.jobs.watchdog import QueueHealth, queue_health
 from rapport.web.deps import AuthDep, DbDep, IdPath, SettingsDep, WorkspaceCtx, require
 from rapport.web.pages import load_shell, redirect, render
-from rapport.workspaces import audit, service
+from rapport.workspaces import record_audit, workspaces_of
 
 PAGE_SIZE = 50
 PROBLEMS = ("dead", "failed")
@@ -76,7 +76,7 @@ def _visible_job(db: Session, ctx: WorkspaceCtx, job_id: int) -> Job:
 
 def _audit(db: Session, ctx: WorkspaceCtx, action: str, job: Job, was: str) -> None:
     summary = {"kind": job.kind, "before": was, "after": job.state}
-    audit.record(
+    record_audit(
         db,
         workspace_id=ctx.workspace.id,
         actor=ctx.actor,
@@ -183,7 +183,7 @@ def cancel_from_page(db: DbDep, ctx: JobsCtx, job_id: IdPath, state: str = "prob
 @pages.get("/admin/jobs")
 def admin_jobs(db: DbDep, auth_: AuthDep) -> Response:
     """Where the stalled-queue notification links: the jobs page of a workspace you own."""
-    for workspace, role in service.workspaces_of(db, user=auth_.user):
+    for workspace, role in workspaces_of(db, user=auth_.user):
         if role == "owner":
             return redirect(f"/w/{workspace.slug}/settings/jobs")
     raise NotFound(_("Only a workspace owner can see the background jobs."))

@@ -25,9 +25,8 @@ from rapport.db import is_postgres, unit_of_work
 from rapport.jobs.models import READY_SQL, Job, WatchdogState, WorkerHeartbeat
 from rapport.jobs.queue import count_rows
 from rapport.jobs.registry import job
-from rapport.notifications.email import OutgoingEmail, send_email_now
-from rapport.notifications.service import notify
-from rapport.workspaces.models import Membership
+from rapport.notifications import OutgoingEmail, notify, send_email_now
+from rapport.workspaces import Membership
 
 log = logging.getLogger("rapport.jobs.watchdog")
 

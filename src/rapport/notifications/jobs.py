@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from rapport.config import get_settings
-from rapport.jobs.registry import job
+from rapport.jobs import job
 from rapport.notifications.email import EmailTemporarilyFailed, send_email
 
 

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from rapport.config import Settings, get_settings
 from rapport.core import clock
 from rapport.errors import NotFound, ValidationFailed
-from rapport.jobs.queue import JobRequest, count_rows, enqueue_many
+from rapport.jobs import JobRequest, count_rows, enqueue_many
 from rapport.notifications.email import OutgoingEmail
 from rapport.notifications.models import Notification, NotificationPreference
-from rapport.workspaces.models import User
+from rapport.workspaces import User
 
 SEND_EMAIL_KIND = "notifications.send_email"
 

@@ -28,7 +28,7 @@ from rapport.notifications import (
 )
 from rapport.web.deps import Auth, AuthDep, DbDep, IdPath, SettingsDep
 from rapport.web.pages import load_shell, redirect, render
-from rapport.workspaces import service
+from rapport.workspaces import workspaces_of
 
 PAGE_SIZE = 50
 Page = Annotated[int, Query(ge=1, le=100000)]
@@ -66,7 +66,7 @@ def centre(
         "preferences": get_preferences(db, user_id=user_id),
         "kind_label": kind_label,
         "timezone": settings.default_timezone,
-        "zones": {w.id: w.timezone for w, _role in service.workspaces_of(db, user=auth_.user)},
+        "zones": {w.id: w.timezone for w, _role in workspaces_of(db, user=auth_.user)},
     }
     return render(request, "notifications/centre.html", context)
 

@@ -19,8 +19,7 @@ from rapport.core import clock
 from rapport.errors import Conflict, NotFound, ValidationFailed
 from rapport.guard.consent.models import Consent
 from rapport.guard.detect.model import CONSENT_KINDS
-from rapport.workspaces import audit
-from rapport.workspaces.models import User, Workspace
+from rapport.workspaces import User, Workspace, record_audit
 
 MAX_FORM_BYTES = 10 * 1024 * 1024
 STATUSES = ("valid", "expired", "revoked")
@@ -212,7 +211,7 @@ def _summary(consent: Consent) -> dict[str, object]:
 def _audit(
     session: Session, consent: Consent, actor: User | None, action: str, summary: dict[str, object]
 ) -> None:
-    audit.record(
+    record_audit(
         session,
         workspace_id=consent.workspace_id,
         actor=actor,
