@@ -8,6 +8,7 @@ organisations' addresses in their errors, so only the server's administrator see
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
@@ -156,28 +157,34 @@ def _back(ctx: WorkspaceCtx, state: str) -> str:
     return f"/w/{ctx.workspace.slug}/settings/jobs{query}"
 
 
-@pages.post("/w/{slug}/settings/jobs/{job_id}/retry")
-def retry_from_page(db: DbDep, ctx: JobsCtx, job_id: IdPath, state: str = "problems") -> Response:
+def _act_from_page(
+    db: Session,
+    ctx: WorkspaceCtx,
+    job_id: int,
+    state: str,
+    action: Callable[[Session, WorkspaceCtx, int], Job],
+    done: str,
+) -> Response:
+    """Retry or cancel, then back to the list; a refusal shows as a flash and changes nothing."""
     try:
         with db.begin_nested():
-            retry_visible(db, ctx, job_id)
+            action(db, ctx, job_id)
     except NotFound:
         raise
     except RapportError as exc:
         return redirect(_back(ctx, state), flash=exc.message, kind="danger")
-    return redirect(_back(ctx, state), flash=_("Job #%(id)s will run again now.") % {"id": job_id})
+    return redirect(_back(ctx, state), flash=done % {"id": job_id})
+
+
+@pages.post("/w/{slug}/settings/jobs/{job_id}/retry")
+def retry_from_page(db: DbDep, ctx: JobsCtx, job_id: IdPath, state: str = "problems") -> Response:
+    done = _("Job #%(id)s will run again now.")
+    return _act_from_page(db, ctx, job_id, state, retry_visible, done)
 
 
 @pages.post("/w/{slug}/settings/jobs/{job_id}/cancel")
 def cancel_from_page(db: DbDep, ctx: JobsCtx, job_id: IdPath, state: str = "problems") -> Response:
-    try:
-        with db.begin_nested():
-            cancel_visible(db, ctx, job_id)
-    except NotFound:
-        raise
-    except RapportError as exc:
-        return redirect(_back(ctx, state), flash=exc.message, kind="danger")
-    return redirect(_back(ctx, state), flash=_("Job #%(id)s cancelled.") % {"id": job_id})
+    return _act_from_page(db, ctx, job_id, state, cancel_visible, _("Job #%(id)s cancelled."))
 
 
 @pages.get("/admin/jobs")

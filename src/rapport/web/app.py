@@ -37,12 +37,7 @@ ROUTERS: tuple[tuple[str, str], ...] = (
 
 def _include_routers(app: FastAPI) -> None:
     for module_name, attribute in ROUTERS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue  # a domain whose pages are not built yet
-            raise
+        module = importlib.import_module(module_name)
         router: APIRouter = getattr(module, attribute)
         app.include_router(router)
 

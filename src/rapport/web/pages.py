@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from rapport.core.i18n import gettext as _
 from rapport.errors import RapportError
 from rapport.jobs.watchdog import queue_health
+from rapport.notifications import unread_count
 from rapport.web.deps import ANON_CSRF_COOKIE, Auth, get_db, optional_auth
 from rapport.web.templating import LAST_WORKSPACE_COOKIE
 from rapport.workspaces import service
@@ -34,14 +35,6 @@ def sections() -> list[tuple[str, str]]:
     ]
 
 
-def _unread(db: Session, user_id: int) -> int:
-    try:
-        from rapport.notifications import unread_count
-    except ImportError:
-        return 0
-    return unread_count(db, user_id=user_id)
-
-
 def _queue_stalled(request: Request, db: Session) -> bool:
     """Due jobs waiting unclaimed past the watchdog limit: no worker is running."""
     age = queue_health(db).oldest_unclaimed_due_age_seconds
@@ -57,7 +50,7 @@ async def load_shell(
     shell: dict[str, Any] = {"flashes": flashes, "sections": sections()}
     if auth_ is not None and auth_.token is None:
         shell["workspaces"] = service.workspaces_of(db, user=auth_.user)
-        shell["unread"] = _unread(db, auth_.user.id)
+        shell["unread"] = unread_count(db, user_id=auth_.user.id)
         shell["queue_stalled"] = _queue_stalled(request, db)
     request.state.shell = shell
 
