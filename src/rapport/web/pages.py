@@ -41,7 +41,7 @@ def _queue_stalled(request: Request, db: Session) -> bool:
     return age is not None and age > request.app.state.settings.watchdog_minutes * 60
 
 
-async def load_shell(
+def load_shell(
     request: Request,
     db: Session = Depends(get_db),
     auth_: Auth | None = Depends(optional_auth),
