@@ -160,17 +160,30 @@ def _begin_immediate(raw: sqlite3.Connection) -> None:
         delay = min(delay * 2, 0.5)
 
 
-def lock_for_write(session: Session, *, key: int = 0) -> None:
+def lock_for_write(session: Session, *, key: int | None = None) -> None:
     """Serialise a read-then-write section: call it before the read that decides the write.
 
-    On SQLite this takes the database's write lock now; on PostgreSQL a transaction-scoped
-    advisory lock on ``key`` (a workspace id, say), so writers of other keys go on in parallel.
+    On SQLite this takes the database's write lock now. On PostgreSQL, with a ``key`` (a
+    workspace id, say), a transaction-scoped advisory lock on it, so writers of other keys go
+    on in parallel; without one, nothing (row locks and constraints do the work there).
     """
     conn = session.connection()
     if conn.dialect.name == "sqlite":
         _take_write_lock(conn)
-    elif conn.dialect.name == "postgresql":
+    elif conn.dialect.name == "postgresql" and key is not None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:ns, :key)"), {"ns": 7301, "key": key})
+
+
+@contextmanager
+def all_or_nothing(session: Session) -> Iterator[None]:
+    """A savepoint: an error inside undoes this block's changes and nothing else.
+
+    SQLite can't trade a read snapshot for the write lock inside a savepoint, so the lock is
+    taken before the savepoint begins.
+    """
+    lock_for_write(session)
+    with session.begin_nested():
+        yield
 
 
 def make_engine(url: str) -> Engine:
