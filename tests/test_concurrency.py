@@ -16,15 +16,24 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from PIL import Image
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from tests.conftest import BACKENDS, create_test_database
+from rapport.core import clock
+from rapport.db import has_uncommitted_writes
+from rapport.web.deps import AuthDep, DbDep
+from rapport.workspaces.models import UserSession
+from tests.conftest import BACKENDS, World, create_test_database, sign_in
 from tests.e2e.server import PASSWORD, LiveServer, live_server, seed_world
+from tests.guard.web.conftest import bearer
 
 CLIENTS = 8
 ROUNDS = 4
@@ -147,3 +156,26 @@ def test_many_clients_and_a_slow_image_check_all_succeed_and_nothing_is_lost(bus
         f"{busy.server.url}/api/v1/workspaces/{SLUG}/consents", headers=headers, timeout=30
     ).json()
     assert {c["person_name"] for c in listed} >= set(written), "a consent write was lost"
+
+
+def test_sign_in_bookkeeping_is_committed_before_the_route_runs(
+    app: FastAPI, client: TestClient, db: Session, world: World
+) -> None:
+    """ "Last used" and "last seen" stamps must not stay pending into the route: flushed by
+    its first query, they would hold the write lock (or the token's row lock) through slow work
+    such as a 20-second image check, and every request with the same token would wait."""
+    seen: list[bool] = []
+
+    def probe(db: DbDep, _auth: AuthDep) -> dict[str, bool]:
+        seen.append(has_uncommitted_writes(db))
+        return {}
+
+    app.add_api_route("/api/v1/test-probe", probe)
+    headers = bearer(db, world.a, "owner", world.alice)  # never used: the first use stamps it
+    assert client.get("/api/v1/test-probe", headers=headers).status_code == 200
+    sign_in(client, "alice@example.com")
+    stale = clock.now() - timedelta(hours=1)
+    db.execute(update(UserSession).values(last_seen_at=stale))
+    db.commit()
+    assert client.get("/api/v1/test-probe").status_code == 200
+    assert seen == [False, False]
