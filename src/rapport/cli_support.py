@@ -11,14 +11,14 @@ import errno
 from pathlib import Path
 from typing import Any
 
-import click
 import typer
 from rich.console import Console
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from typer.core import TyperGroup
 
 from rapport.config import ConfigError, get_settings
-from rapport.core.dbconn import connection_problem
+from rapport.core.dbconn import connection_problem, describe_location
 from rapport.db import get_engine, session_factory
 
 err = Console(stderr=True, soft_wrap=True)
@@ -66,6 +66,15 @@ def _file_problem(exc: OSError) -> str:
     return f"Can't write {path} ({reason}). Choose another path or fix its permissions."
 
 
+def _missing_table(exc: BaseException) -> bool:
+    if not isinstance(exc, DBAPIError):
+        return False
+    message = str(exc.orig)
+    return message.startswith("no such table") or (
+        message.startswith("relation ") and "does not exist" in message
+    )
+
+
 def explain(exc: BaseException) -> tuple[str, int] | None:
     """The message and exit code for a problem of set-up rather than a bug; else None."""
     if isinstance(exc, ConfigError):
@@ -76,6 +85,10 @@ def explain(exc: BaseException) -> tuple[str, int] | None:
         if url.startswith("sqlite"):
             return problem.sentence(), EXIT_CANT_CREATE
         return problem.sentence(), EXIT_UNAVAILABLE if problem.transient else EXIT_CONFIG
+    if url and _missing_table(exc):
+        where = describe_location(url)
+        subject = f"The {where}" if where.startswith("SQLite") else f"The database at {where}"
+        return f"{subject} has no Rapport tables yet. Run `rapport db upgrade` first.", EXIT_CONFIG
     if isinstance(exc, OSError) and exc.filename and exc.errno in _FILE_ERRNOS:
         return _file_problem(exc), EXIT_CANT_CREATE
     return None
@@ -84,10 +97,10 @@ def explain(exc: BaseException) -> tuple[str, int] | None:
 class FriendlyErrors(TyperGroup):
     """The root command group: translates set-up problems raised by any sub-command."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:
             explained = explain(exc)

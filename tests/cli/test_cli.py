@@ -231,3 +231,15 @@ def test_the_worker_waits_for_an_unreachable_database_quietly(tmp_path: Path) ->
     assert err.count("database unreachable at 127.0.0.1:1 (connection refused)") == 1, err
     assert len(err.strip().splitlines()) <= 5, err
     assert "pw-not-to-print" not in err
+
+
+def test_a_database_without_tables_says_to_run_db_upgrade(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RAPPORT_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("RAPPORT_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    result = runner.invoke(app, ["workspace", "list"])
+    get_settings.cache_clear()
+    assert result.exit_code == 78
+    assert "has no Rapport tables yet. Run `rapport db upgrade` first." in result.output

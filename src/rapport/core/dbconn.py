@@ -66,7 +66,8 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         yield current
-        current = current.__cause__ or current.__context__
+        hidden = current.__suppress_context__  # `raise … from None` hides the context
+        current = current.__cause__ or (None if hidden else current.__context__)
 
 
 def describe_location(url: str) -> str:
