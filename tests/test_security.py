@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import io
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from rapport.web.app import create_app
 from rapport.workspaces import access
+from rapport.workspaces.models import User, Workspace
 from rapport.workspaces.roles import ROLES, can
 from tests.conftest import World, make_user, sign_in
 from tests.routes import all_routes, workspace_routes
@@ -308,3 +314,54 @@ def test_an_unreachable_database_is_a_503_with_retry_after(settings, tmp_path) -
         )
     assert response.status_code == 503 and response.headers["retry-after"] == "30"
     assert "can't reach its database" in response.json()["detail"]
+
+
+# --- parallel uploads: a real server, four image checks at once, no error -------------------
+
+
+def _small_png(shade: int) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (shade, 120, 200)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_four_parallel_image_uploads_all_succeed_on_a_real_server(tmp_path) -> None:
+    """Four parallel uploads once gave two 500s ("database is locked"). Four threads upload
+    at once, to the API and to the page that keeps the checked image, two rounds."""
+    from tests.e2e.server import live_server, seed_world
+
+    tokens: list[str] = []
+
+    def seed(db: Session) -> None:
+        seed_world(db)
+        workspace = db.scalar(select(Workspace).where(Workspace.slug == "lakeside"))
+        owner = db.scalar(select(User).where(User.email == "alice@example.com"))
+        assert workspace is not None and owner is not None
+        tokens.append(
+            access.create_api_token(
+                db, workspace=workspace, name="uploads", role="owner", actor=owner
+            )[1]
+        )
+
+    with live_server(tmp_path / "data", seed) as server:
+        headers = {"authorization": f"Bearer {tokens[0]}"}
+
+        def upload(n: int) -> int:
+            png = ("photo.png", _small_png(n * 40 % 256), "image/png")
+            with httpx.Client(base_url=server.url, headers=headers, timeout=60) as http:
+                if n % 2:
+                    response = http.post(
+                        "/api/v1/guard/check-image",
+                        files={"file": png},
+                        data={"workspace": "lakeside"},
+                    )
+                else:
+                    response = http.post("/w/lakeside/guard/image", files={"file": png})
+            return response.status_code
+
+        for _round in range(2):
+            with ThreadPoolExecutor(max_workers=4) as pool:
+                statuses = list(pool.map(upload, range(4)))
+            assert statuses == [200, 200, 200, 200]
