@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import io
 import re
+import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from rapport.web.app import create_app
 from rapport.workspaces import access
+from rapport.workspaces.models import User, Workspace
 from rapport.workspaces.roles import ROLES, can
 from tests.conftest import World, make_user, sign_in
-from tests.routes import workspace_routes
+from tests.routes import all_routes, workspace_routes
 
 MISSING_ID = "999999"
 
@@ -93,3 +101,267 @@ def test_each_role_gets_exactly_what_the_role_table_allows(
         if allowed == (status == 403) or status >= 500:
             wrong[(method, path)] = (permission, status)
     assert wrong == {}
+
+
+# --- bounded input: every API string and list has a limit, checked before the work ---------
+
+
+def _schema_problems(spec: dict[str, Any]) -> list[str]:
+    """Strings without maxLength, arrays without maxItems, maps without maxProperties."""
+    components = spec.get("components", {}).get("schemas", {})
+    problems: list[str] = []
+
+    def walk(schema: dict[str, Any], where: str) -> None:
+        while "$ref" in schema:
+            schema = components[schema["$ref"].rsplit("/", 1)[-1]]
+        for key in ("anyOf", "oneOf", "allOf"):
+            for option in schema.get(key, []):
+                walk(option, where)
+        kind = schema.get("type")
+        fixed = "enum" in schema or "const" in schema or "contentMediaType" in schema
+        dated = schema.get("format") in ("date", "date-time", "binary")
+        if kind == "string" and "maxLength" not in schema and not (fixed or dated):
+            problems.append(f"{where}: string without maxLength")
+        if kind == "array":
+            if "maxItems" not in schema:
+                problems.append(f"{where}: list without maxItems")
+            walk(schema.get("items", {}), f"{where}[]")
+        for name, inner in schema.get("properties", {}).items():
+            walk(inner, f"{where}.{name}")
+        if isinstance(extra := schema.get("additionalProperties"), dict):
+            if "maxProperties" not in schema:
+                problems.append(f"{where}: map without maxProperties")
+            walk(extra, f"{where}{{}}")
+
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            for param in operation.get("parameters", []):
+                if param["in"] != "path":  # one URL segment; the server bounds the URL
+                    walk(param["schema"], f"{method.upper()} {path} {param['name']}")
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                walk(content["schema"], f"{method.upper()} {path} body")
+    return problems
+
+
+def test_every_string_and_list_the_api_accepts_has_a_limit(app: FastAPI) -> None:
+    assert _schema_problems(app.openapi()) == []
+
+
+def test_the_bounds_walk_notices_an_unbounded_list() -> None:
+    spec = {
+        "paths": {
+            "/x": {
+                "post": {
+                    "requestBody": {
+                        "content": {"application/json": {"schema": {"$ref": "#/c/s/M"}}}
+                    }
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                "M": {"properties": {"tags": {"type": "array", "items": {"type": "string"}}}}
+            }
+        },
+    }
+    assert _schema_problems(spec) == [
+        "POST /x body.tags: list without maxItems",
+        "POST /x body.tags[]: string without maxLength",
+    ]
+
+
+def _problem_fields(response: Any) -> list[str]:
+    return [error["loc"] for error in response.json()["errors"]]
+
+
+def test_a_long_staff_list_is_refused_at_once_by_the_api(client, world: World, db) -> None:
+    _token, raw = access.create_api_token(
+        db, workspace=world.a, name="t", role="owner", actor=world.alice
+    )
+    db.commit()
+    headers = {"authorization": f"Bearer {raw}"}
+    body = {"name": "A", "timezone": "Europe/Amsterdam", "locale": "en"}
+    staff = [{"name": f"Dr. Person {n}", "title": "GP"} for n in range(50_000)]
+    response = client.put("/api/v1/workspaces/ws-a", json={**body, "staff": staff}, headers=headers)
+    assert response.status_code == 413, "50,000 people don't fit in the 1 MB body limit"
+    staff = staff[:5_000]
+    started = time.perf_counter()
+    response = client.put("/api/v1/workspaces/ws-a", json={**body, "staff": staff}, headers=headers)
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 422 and _problem_fields(response) == ["staff"]
+    assert "at most 200" in response.json()["detail"]
+    assert elapsed < 3, f"refusing took {elapsed:.1f} s"
+    db.expire_all()
+    assert world.a.staff == []
+    fine = [{"name": "Dr. Jane Smith", "title": "GP"}] * 200
+    assert (
+        client.put(
+            "/api/v1/workspaces/ws-a", json={**body, "staff": fine}, headers=headers
+        ).status_code
+        == 200
+    )
+
+
+def test_a_long_staff_list_is_refused_by_the_settings_form(client, world: World, db) -> None:
+    csrf = sign_in(client, "alice@example.com")
+    staff = "\n".join(f"Dr. Person {n}, GP" for n in range(20_000))
+    form = {"csrf_token": csrf, "name": "Workspace A", "timezone": "Europe/Amsterdam"}
+    response = client.post("/w/ws-a/settings", data={**form, "staff": staff})
+    assert response.status_code == 422
+    assert "The staff list has 20000 people; at most 200 can be listed." in response.text
+    db.expire_all()
+    assert world.a.staff == []
+
+
+@pytest.mark.parametrize(
+    "website", ["javascript:alert(document.cookie)", "ftp://files.example", "www.example.org"]
+)
+def test_the_website_must_be_an_http_address(client, world: World, db, website: str) -> None:
+    csrf = sign_in(client, "alice@example.com")
+    headers = {"X-CSRF-Token": csrf}
+    body = {"name": "A", "timezone": "Europe/Amsterdam", "locale": "en", "website": website}
+    response = client.put("/api/v1/workspaces/ws-a", json=body, headers=headers)
+    assert response.status_code == 422 and _problem_fields(response) == ["website"]
+    form = {"csrf_token": csrf, "name": "A", "timezone": "Europe/Amsterdam", "website": website}
+    page = client.post("/w/ws-a/settings", data=form)
+    assert page.status_code == 422 and "https://" in page.text
+    db.expire_all()
+    assert world.a.website == ""
+    body["website"] = "https://www.lakeside.example/"
+    assert client.put("/api/v1/workspaces/ws-a", json=body, headers=headers).status_code == 200
+
+
+def test_policy_term_lists_are_bounded_in_the_api_and_the_form(client, world: World) -> None:
+    csrf = sign_in(client, "alice@example.com")
+    terms = [f"term {n}" for n in range(20_000)]
+    response = client.put(
+        "/api/v1/workspaces/ws-a/guard/policy",
+        json={"deny_terms": terms},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert response.status_code == 422 and _problem_fields(response) == ["deny_terms"]
+    page = client.post(
+        "/w/ws-a/guard/policy", data={"csrf_token": csrf, "allow_terms": "\n".join(terms)}
+    )
+    assert page.status_code == 422
+    assert "20000 terms were given; at most 200 may be listed." in page.text
+
+
+# --- control characters: refused in every text field, in one place, with the field named ----
+
+NUL_TEXT = "Dr. Smith\x00<script>"
+
+
+def test_a_nul_in_a_json_field_is_a_422_naming_the_field(client, world: World, db) -> None:
+    csrf = sign_in(client, "alice@example.com")
+    body = {"name": NUL_TEXT, "timezone": "Europe/Amsterdam", "locale": "en"}
+    response = client.put("/api/v1/workspaces/ws-a", json=body, headers={"X-CSRF-Token": csrf})
+    assert response.status_code == 422 and _problem_fields(response) == ["name"]
+    assert "U+0000" in response.json()["detail"]
+    staff = {**body, "name": "A", "staff": [{"name": "Ann", "title": "GP\x1b[31m"}]}
+    response = client.put("/api/v1/workspaces/ws-a", json=staff, headers={"X-CSRF-Token": csrf})
+    assert response.status_code == 422 and _problem_fields(response) == ["staff.0.title"]
+    db.expire_all()
+    assert world.a.name == "Workspace A"
+
+
+def test_a_nul_in_a_form_field_or_the_query_is_a_422_naming_it(client, world: World) -> None:
+    csrf = sign_in(client, "alice@example.com")
+    form = {"csrf_token": csrf, "name": "A", "timezone": "Europe/Amsterdam", "address": NUL_TEXT}
+    page = client.post("/w/ws-a/settings", data=form)
+    assert page.status_code == 422 and "address" in page.text and "U+0000" in page.text
+    check = client.post("/w/ws-a/guard/check", data={"csrf_token": csrf, "text": NUL_TEXT})
+    assert check.status_code == 422 and "U+0000" in check.text
+    search = client.get("/api/v1/workspaces/ws-a/consents", params={"q": "a\x00"})
+    assert search.status_code == 422 and _problem_fields(search) == ["q"]
+
+
+def test_tabs_and_line_breaks_are_text_not_control_characters(client, world: World, db) -> None:
+    csrf = sign_in(client, "alice@example.com")
+    hours = "Mon\t8:00-17:00\r\nTue\t8:00-17:00"
+    form = {"csrf_token": csrf, "name": "A", "timezone": "Europe/Amsterdam"}
+    response = client.post("/w/ws-a/settings", data={**form, "opening_hours": hours})
+    assert response.status_code in (200, 303), response.text
+    db.expire_all()
+    assert "Tue\t8:00" in world.a.opening_hours
+
+
+def test_every_route_refuses_a_control_character_before_anything_else(client, app: FastAPI) -> None:
+    """Signed out, with a stray field: the refusal comes before sign-in, CSRF and the body's
+    own validation, on every route the app has."""
+    wrong = {}
+    for route in all_routes(app):
+        for method in sorted(set(route.methods) - {"HEAD"}):
+            url = concrete(route.path, "ws-a")
+            if method == "GET":
+                response = client.get(url, params={"probe": "x\x00"})
+            elif url.startswith("/api/"):
+                response = client.request(method, url, json={"probe": "x\x07"})
+            else:
+                response = client.request(method, url, data={"probe": "x\x00"})
+            if response.status_code != 422 or "probe" not in response.text:
+                wrong[f"{method} {route.path}"] = response.status_code
+    assert wrong == {}
+
+
+def test_an_unreachable_database_is_a_503_with_retry_after(settings, tmp_path) -> None:
+    down = settings.model_copy(
+        update={"database_url": "postgresql+psycopg://rapport:secret@127.0.0.1:1/rapport"}
+    )
+    with TestClient(create_app(down), base_url="http://testserver") as down_client:
+        response = down_client.get(
+            "/api/v1/workspaces", headers={"authorization": "Bearer rpt_whatever"}
+        )
+    assert response.status_code == 503 and response.headers["retry-after"] == "30"
+    assert "can't reach its database" in response.json()["detail"]
+
+
+# --- parallel uploads: a real server, four image checks at once, no error -------------------
+
+
+def _small_png(shade: int) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (shade, 120, 200)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_four_parallel_image_uploads_all_succeed_on_a_real_server(tmp_path) -> None:
+    """Four parallel uploads once gave two 500s ("database is locked"). Four threads upload
+    at once, to the API and to the page that keeps the checked image, two rounds."""
+    from tests.e2e.server import live_server, seed_world
+
+    tokens: list[str] = []
+
+    def seed(db: Session) -> None:
+        seed_world(db)
+        workspace = db.scalar(select(Workspace).where(Workspace.slug == "lakeside"))
+        owner = db.scalar(select(User).where(User.email == "alice@example.com"))
+        assert workspace is not None and owner is not None
+        tokens.append(
+            access.create_api_token(
+                db, workspace=workspace, name="uploads", role="owner", actor=owner
+            )[1]
+        )
+
+    with live_server(tmp_path / "data", seed) as server:
+        headers = {"authorization": f"Bearer {tokens[0]}"}
+
+        def upload(n: int) -> int:
+            png = ("photo.png", _small_png(n * 40 % 256), "image/png")
+            with httpx.Client(base_url=server.url, headers=headers, timeout=60) as http:
+                if n % 2:
+                    response = http.post(
+                        "/api/v1/guard/check-image",
+                        files={"file": png},
+                        data={"workspace": "lakeside"},
+                    )
+                else:
+                    response = http.post("/w/lakeside/guard/image", files={"file": png})
+            return response.status_code
+
+        for _round in range(2):
+            with ThreadPoolExecutor(max_workers=4) as pool:
+                statuses = list(pool.map(upload, range(4)))
+            assert statuses == [200, 200, 200, 200]

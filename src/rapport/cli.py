@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from rapport import __version__, dbadmin
-from rapport.cli_support import fail
-from rapport.config import ConfigError, Settings, get_settings
+from rapport.cli_support import FriendlyErrors, fail
+from rapport.config import Settings, get_settings
 from rapport.guard.cli import app as guard_app
 from rapport.guard.image_cli import register as register_image_check
 from rapport.jobs.cli import app as jobs_app
@@ -17,6 +17,7 @@ from rapport.jobs.cli import worker as worker_command
 from rapport.workspaces.cli import audit_app, export_command, token_app, user_app, workspace_app
 
 app = typer.Typer(
+    cls=FriendlyErrors,
     help="Rapport: social media for healthcare practices, without leaking PHI.",
     no_args_is_help=True,
 )
@@ -36,10 +37,8 @@ app.command("export")(export_command)
 
 
 def _settings() -> Settings:
-    try:
-        return get_settings()
-    except ConfigError as exc:
-        raise fail(str(exc), 2) from None
+    """The settings; a wrong one stops the command with one message (see FriendlyErrors)."""
+    return get_settings()
 
 
 @app.command()

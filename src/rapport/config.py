@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from rapport.core.fields import sender_problem, web_url_problem
+
 SECRET_FIELDS = ("secret_key", "smtp_password")
 
 
@@ -113,6 +115,20 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError("is not an IANA time zone name such as Europe/Amsterdam") from exc
         return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        if problem := web_url_problem(value):
+            raise ValueError(f"{problem}, e.g. https://rapport.example.org")
+        return value.rstrip("/")
+
+    @field_validator("smtp_from")
+    @classmethod
+    def _sender(cls, value: str) -> str:
+        if problem := sender_problem(value):
+            raise ValueError(f"{problem}; use e.g. Lakeside Clinic <social@lakeside.example>")
+        return value.strip()
 
     @field_validator("database_url")
     @classmethod

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -122,7 +127,7 @@ def test_a_bad_setting_stops_with_one_message(
     monkeypatch.setenv("RAPPORT_DEFAULT_TIMEZONE", "Nowhere/Land")
     get_settings.cache_clear()
     code, out = rapport("workspace", "list")
-    assert code == 2 and "RAPPORT_DEFAULT_TIMEZONE" in out
+    assert code == 78 and "RAPPORT_DEFAULT_TIMEZONE" in out
 
 
 def test_guard_check_uses_the_workspace_context(demo: Path) -> None:
@@ -136,3 +141,105 @@ def test_guard_check_uses_the_workspace_context(demo: Path) -> None:
 def test_guard_check_names_an_unknown_workspace(demo: Path) -> None:
     result = runner.invoke(app, ["guard", "check", "--workspace", "nope", "hello"])
     assert result.exit_code == 64 and "No workspace" in result.output
+
+
+# --- set-up problems: one or two lines with the fix, a sysexits code, never a traceback -----
+
+CLOSED_PORT_URL = "postgresql+psycopg://rapport:pw-not-to-print@127.0.0.1:1/rapport"
+
+
+def run_rapport(
+    *args: str, env: dict[str, str], cwd: Path, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """The real `rapport` command in a subprocess, with only the RAPPORT_ settings given."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")}
+    return subprocess.run(
+        [sys.executable, "-m", "rapport", *args],
+        env={**clean, **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def assert_one_clear_message(result: subprocess.CompletedProcess[str], *needles: str) -> None:
+    lines = result.stderr.strip().splitlines()
+    assert 1 <= len(lines) <= 2, result.stderr
+    assert "Traceback" not in result.stderr
+    for needle in needles:
+        assert needle in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("command", [["serve"], ["db", "upgrade"], ["workspace", "list"]])
+def test_an_unreachable_database_is_one_line_naming_the_address_and_the_fix(
+    tmp_path: Path, command: list[str]
+) -> None:
+    env = {"RAPPORT_DATABASE_URL": CLOSED_PORT_URL, "RAPPORT_DATA_DIR": str(tmp_path)}
+    result = run_rapport(*command, env=env, cwd=tmp_path)
+    assert result.returncode == 69
+    assert_one_clear_message(
+        result, "127.0.0.1:1", "connection refused", "Start PostgreSQL", "RAPPORT_DATABASE_URL"
+    )
+    assert "pw-not-to-print" not in result.stderr + result.stdout
+
+
+def test_production_without_a_secret_key_says_which_setting(tmp_path: Path) -> None:
+    env = {"RAPPORT_ENV": "production", "RAPPORT_DATA_DIR": str(tmp_path)}
+    result = run_rapport("serve", "--port", "1", env=env, cwd=tmp_path)
+    assert result.returncode == 78
+    assert_one_clear_message(result, "RAPPORT_SECRET_KEY", "RAPPORT_SECRET_KEY_FILE")
+
+
+@pytest.mark.parametrize("command", [["serve"], ["db", "upgrade"]])
+def test_an_unusable_data_directory_names_it_and_the_fix(
+    tmp_path: Path, command: list[str]
+) -> None:
+    in_the_way = tmp_path / "a-file"
+    in_the_way.write_text("not a directory")
+    env = {"RAPPORT_DATA_DIR": str(in_the_way / "data")}
+    result = run_rapport(*command, env=env, cwd=tmp_path)
+    assert result.returncode == 73
+    assert_one_clear_message(result, str(in_the_way / "data"), "RAPPORT_DATA_DIR")
+
+
+def test_a_setting_that_is_not_valid_is_one_line_with_exit_code_78(tmp_path: Path) -> None:
+    env = {"RAPPORT_BASE_URL": "javascript:alert(1)", "RAPPORT_DATA_DIR": str(tmp_path)}
+    result = run_rapport("workspace", "list", env=env, cwd=tmp_path)
+    assert result.returncode == 78
+    assert_one_clear_message(result, "RAPPORT_BASE_URL")
+
+
+def test_the_worker_waits_for_an_unreachable_database_quietly(tmp_path: Path) -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")}
+    env = {**clean, "RAPPORT_DATABASE_URL": CLOSED_PORT_URL, "RAPPORT_DATA_DIR": str(tmp_path)}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "rapport", "worker", "--concurrency", "1"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert worker.stdout is not None
+    assert "running" in worker.stdout.readline()  # it started; now let it retry for a while
+    time.sleep(6)
+    worker.send_signal(signal.SIGTERM)
+    _out, err = worker.communicate(timeout=60)
+    assert worker.returncode == 0, err
+    assert "Traceback" not in err
+    assert err.count("database unreachable at 127.0.0.1:1 (connection refused)") == 1, err
+    assert len(err.strip().splitlines()) <= 5, err
+    assert "pw-not-to-print" not in err
+
+
+def test_a_database_without_tables_says_to_run_db_upgrade(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RAPPORT_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("RAPPORT_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    result = runner.invoke(app, ["workspace", "list"])
+    get_settings.cache_clear()
+    assert result.exit_code == 78
+    assert "has no Rapport tables yet. Run `rapport db upgrade` first." in result.output

@@ -36,3 +36,30 @@ def test_it_reads_a_secret_from_a_file(tmp_path, monkeypatch) -> None:
 def test_production_refuses_an_empty_secret_key(tmp_path) -> None:
     with pytest.raises(ConfigError, match="RAPPORT_SECRET_KEY"):
         load_settings(env="production", data_dir=tmp_path).ensure_secret_key()
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["javascript:alert(1)", "ftp://files.example.org", "https://", "http://a b.example", "//x"],
+)
+def test_the_base_url_must_be_a_web_address_with_a_host(value: str) -> None:
+    with pytest.raises(ConfigError, match=r"RAPPORT_BASE_URL: .*https://rapport\.example\.org"):
+        load_settings(base_url=value)
+
+
+def test_a_base_url_with_a_path_is_kept_without_its_trailing_slash() -> None:
+    settings = load_settings(base_url="https://example.org/rapport/")
+    assert settings.base_url == "https://example.org/rapport"
+
+
+@pytest.mark.parametrize("value", ["Rapport", "a@b.example, c@d.example", "Clinic <a@b.example"])
+def test_the_sender_must_be_an_address_or_a_name_and_an_address(value: str) -> None:
+    with pytest.raises(ConfigError, match="RAPPORT_SMTP_FROM: is not an address"):
+        load_settings(smtp_from=value)
+
+
+@pytest.mark.parametrize(
+    "value", ["Rapport <rapport@localhost>", "social@lakeside.example", '"Lakeside, Inc" <a@b.nl>']
+)
+def test_usual_senders_are_accepted(value: str) -> None:
+    assert load_settings(smtp_from=value).smtp_from == value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session
 
@@ -145,7 +145,12 @@ def consent_read(consent: consents.Consent, workspace: Workspace) -> ConsentRead
 
 
 @router.get(WS + "/consents", response_model=list[ConsentRead])
-def list_consents(db: DbDep, ctx: ViewCtx, status: str = "", q: str = "") -> list[ConsentRead]:
+def list_consents(
+    db: DbDep,
+    ctx: ViewCtx,
+    status: Annotated[str, Query(max_length=20)] = "",
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> list[ConsentRead]:
     """``status``: valid, expired or revoked (empty for all); ``q`` searches names."""
     rows = consents.list_consents(db, workspace=ctx.workspace, status=status, search=q[:200])
     return [consent_read(c, ctx.workspace) for c in rows]

@@ -78,7 +78,15 @@ def _check_severities(severities: Mapping[str, str]) -> dict[str, str]:
 
 
 def clean_terms(field: str, terms: Sequence[str]) -> tuple[str, ...]:
-    """Trimmed, de-duplicated (case-insensitively), in the order given."""
+    """Trimmed, de-duplicated (case-insensitively), in the order given. The count is checked
+    first, so a list of 50,000 terms is refused before any of them is looked at."""
+    given = sum(1 for term in terms if term.strip())
+    if given > MAX_TERMS:
+        raise ValidationFailed(
+            field,
+            f"{given} terms were given; at most {MAX_TERMS} may be listed.",
+            "Keep the terms that matter for your practice.",
+        )
     seen: dict[str, str] = {}
     for term in terms:
         term = " ".join(term.split())
@@ -89,8 +97,6 @@ def clean_terms(field: str, terms: Sequence[str]) -> tuple[str, ...]:
                 field, f"“{term[:30]}…” is too long ({MAX_TERM_LENGTH} characters at most)."
             )
         seen.setdefault(term.casefold(), term)
-    if len(seen) > MAX_TERMS:
-        raise ValidationFailed(field, f"At most {MAX_TERMS} terms may be listed.")
     return tuple(seen.values())
 
 

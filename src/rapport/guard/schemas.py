@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from rapport.core.fields import PlainText
+from rapport.guard.consent.service import MAX_SCOPE_ITEMS
+from rapport.guard.detect.model import CATEGORIES, MAX_TEXT_LENGTH
+from rapport.guard.policy import MAX_TERM_LENGTH, MAX_TERMS
+
+GuardText = Annotated[str, PlainText(MAX_TEXT_LENGTH)]
+Kind = Annotated[str, PlainText(20)]
+Lang = Annotated[str, PlainText(10)]
+Scope = Annotated[str, PlainText(40)]
+Term = Annotated[str, PlainText(MAX_TERM_LENGTH)]
 
 
 class GuardModel(BaseModel):
@@ -13,22 +24,22 @@ class GuardModel(BaseModel):
 
 
 class CheckRequest(GuardModel):
-    text: str
-    kind: str = Field("post", max_length=20, description="post, reply or comment")
-    lang: str = Field("auto", max_length=10, description="auto, en or nl")
-    workspace: str | None = Field(
-        None, max_length=80, description="A workspace slug: check with that practice's context."
+    text: GuardText
+    kind: Kind = Field("post", description="post, reply or comment")
+    lang: Lang = Field("auto", description="auto, en or nl")
+    workspace: Annotated[str, PlainText(80)] | None = Field(
+        None, description="A workspace slug: check with that practice's context."
     )
-    channel: str | None = Field(None, max_length=40)
-    purpose: str | None = Field(None, max_length=40)
+    channel: Scope | None = None
+    purpose: Scope | None = None
 
 
 class WorkspaceCheckRequest(GuardModel):
-    text: str
-    kind: str = Field("post", max_length=20)
-    lang: str = Field("auto", max_length=10)
-    channel: str | None = Field(None, max_length=40)
-    purpose: str | None = Field(None, max_length=40)
+    text: GuardText
+    kind: Kind = "post"
+    lang: Lang = "auto"
+    channel: Scope | None = None
+    purpose: Scope | None = None
 
 
 class FindingRead(GuardModel):
@@ -48,12 +59,12 @@ class ReportRead(GuardModel):
 
 
 class OverrideRequest(GuardModel):
-    text: str
-    kind: str = Field("post", max_length=20)
-    lang: str = Field("auto", max_length=10)
-    channel: str | None = Field(None, max_length=40)
-    purpose: str | None = Field(None, max_length=40)
-    reason: str = Field(max_length=1000)
+    text: GuardText
+    kind: Kind = "post"
+    lang: Lang = "auto"
+    channel: Scope | None = None
+    purpose: Scope | None = None
+    reason: Annotated[str, PlainText(1000)]
 
 
 class OverrideRead(GuardModel):
@@ -65,13 +76,17 @@ class OverrideRead(GuardModel):
 
 
 class ConsentCreate(GuardModel):
-    person_name: str = Field(max_length=200)
-    kind: str = Field(max_length=20, description="testimonial, photo, video or story")
+    person_name: Annotated[str, PlainText(200)]
+    kind: Kind = Field(description="testimonial, photo, video or story")
     signed_on: date
     expires_on: date | None = None
-    channels: list[str] = Field(default_factory=list, description="Empty means every channel.")
-    purposes: list[str] = Field(default_factory=list, description="Empty means every purpose.")
-    notes: str = Field("", max_length=2000)
+    channels: list[Scope] = Field(
+        default_factory=list, max_length=MAX_SCOPE_ITEMS, description="Empty means every channel."
+    )
+    purposes: list[Scope] = Field(
+        default_factory=list, max_length=MAX_SCOPE_ITEMS, description="Empty means every purpose."
+    )
+    notes: Annotated[str, PlainText(2000)] = ""
 
 
 class ConsentRead(GuardModel):
@@ -93,7 +108,7 @@ class ConsentRead(GuardModel):
 
 
 class RevokeRequest(GuardModel):
-    reason: str = Field(max_length=1000)
+    reason: Annotated[str, PlainText(1000)]
 
 
 class PolicyRead(GuardModel):
@@ -105,11 +120,13 @@ class PolicyRead(GuardModel):
 
 
 class PolicyUpdate(GuardModel):
-    severities: dict[str, str] = Field(
-        default_factory=dict, description="Category → block, warn or off; others use defaults."
+    severities: dict[Annotated[str, PlainText(60)], Annotated[str, PlainText(10)]] = Field(
+        default_factory=dict,
+        max_length=len(CATEGORIES),
+        description="Category → block, warn or off; others use defaults.",
     )
-    allow_terms: list[str] = Field(default_factory=list)
-    deny_terms: list[str] = Field(default_factory=list)
+    allow_terms: list[Term] = Field(default_factory=list, max_length=MAX_TERMS)
+    deny_terms: list[Term] = Field(default_factory=list, max_length=MAX_TERMS)
 
 
 ImageReportRead = dict[str, Any]

@@ -23,7 +23,7 @@ from rapport.guard import policy as policies
 from rapport.guard.api import read_upload
 from rapport.guard.consent.views import router as consent_router
 from rapport.guard.context import check_image_upload, check_text, context_for_workspace
-from rapport.guard.detect.model import CATEGORIES, KINDS, LANGS, SEVERITIES, Report
+from rapport.guard.detect.model import CATEGORIES, KINDS, LANGS, MAX_TEXT_LENGTH, SEVERITIES, Report
 from rapport.guard.images import ImageReport
 from rapport.web.deps import DbDep, FormDep, SettingsDep, WorkspaceCtx, require
 from rapport.web.pages import form_errors, load_shell, redirect, render
@@ -190,10 +190,10 @@ def override(
     request: Request,
     db: DbDep,
     ctx: ApproveCtx,
-    text: Annotated[str, Form()] = "",
-    kind: Annotated[str, Form()] = "post",
-    lang: Annotated[str, Form()] = "auto",
-    reason: Annotated[str, Form()] = "",
+    text: Annotated[str, Form(max_length=MAX_TEXT_LENGTH)] = "",
+    kind: Annotated[str, Form(max_length=20)] = "post",
+    lang: Annotated[str, Form(max_length=10)] = "auto",
+    reason: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
     """An approver accepts the warnings on a text, saying why; recorded in the audit trail."""
     values: dict[str, Any] = {"text": text, "kind": kind, "lang": lang}
@@ -306,7 +306,7 @@ def image_submit(
     file: Annotated[UploadFile | None, File()] = None,
     image_token: Annotated[str, Form(max_length=80)] = "",
     kind: Annotated[str, Form(max_length=20)] = "post",
-    consent_ids: Annotated[list[int] | None, Form()] = None,
+    consent_ids: Annotated[list[int] | None, Form(max_length=100)] = None,
 ) -> Response:
     faces, chosen = _consented(db, ctx, consent_ids or [])
     try:

@@ -235,7 +235,7 @@ WS_JOBS = "/workspaces/{slug}/jobs"
 def list_jobs_api(
     db: DbDep,
     ctx: JobsCtx,
-    state: str = "problems",
+    state: Annotated[str, Query(max_length=20)] = "problems",
     limit: Annotated[int, Query(ge=1, le=200)] = PAGE_SIZE,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> JobList:

@@ -42,6 +42,7 @@ from rapport.core import clock
 from rapport.db import is_postgres, unit_of_work
 from rapport.errors import ExternalServiceError
 from rapport.jobs.models import READY_SQL, RUNNING_SQL, Job, WorkerHeartbeat
+from rapport.jobs.outage import DatabaseOutage, database_url
 from rapport.jobs.queue import count_rows
 from rapport.jobs.registry import JobType, get_job_type, load_all
 from rapport.jobs.schedule import Scheduler
@@ -287,6 +288,7 @@ class Worker:
         self._held = 0
         self._executed = 0
         self._queue: queue.Queue[ClaimedJob | None] = queue.Queue()
+        self._outage = DatabaseOutage(database_url(session_factory))
 
     # -- synchronous API ---------------------------------------------------------------------
 
@@ -399,12 +401,17 @@ class Worker:
                 self._cond.wait(timeout=self.poll_seconds)
 
     def _claim_safely(self, limit: int) -> list[ClaimedJob]:
+        """Claim jobs; an unreachable database is waited out quietly, with back-off."""
         try:
-            return self._claim(limit)
-        except Exception:
-            log.exception("worker %s could not claim jobs; retrying", self.worker_id)
-            self._stop.wait(self.poll_seconds)
+            claimed = self._claim(limit)
+        except Exception as exc:
+            delay = self._outage.failed(exc)
+            if delay is None:
+                log.exception("worker %s could not claim jobs; retrying", self.worker_id)
+            self._stop.wait(self.poll_seconds if delay is None else delay)
             return []
+        self._outage.succeeded()
+        return claimed
 
     def _executor_loop(self) -> None:
         while (job := self._queue.get()) is not None:
@@ -427,9 +434,20 @@ class Worker:
             self._queue.put(None)
         for thread in threads:
             thread.join()
-        with unit_of_work(self._factory) as session:
-            released = release_jobs(session, unstarted)
-            _touch_heartbeat(session, self, stopped=True)
+        try:
+            with unit_of_work(self._factory) as session:
+                released = release_jobs(session, unstarted)
+                _touch_heartbeat(session, self, stopped=True)
+        except Exception as exc:
+            if self._outage.failed(exc) is None:
+                raise
+            log.warning(
+                "worker %s stopped without the database; its %d claimed job(s) return to the "
+                "queue when their lease expires",
+                self.worker_id,
+                len(unstarted),
+            )
+            return
         log.info("worker %s stopped (%d claimed job(s) handed back)", self.worker_id, released)
 
     def _drain_queue(self) -> list[ClaimedJob]:
@@ -453,8 +471,9 @@ class Worker:
             if self._scheduler is not None:
                 with unit_of_work(self._factory) as session:
                     self._scheduler.tick(session)
-        except Exception:
-            log.exception("worker %s heartbeat failed; will retry", self.worker_id)
+        except Exception as exc:
+            if self._outage.failed(exc) is None:
+                log.exception("worker %s heartbeat failed; will retry", self.worker_id)
 
     # -- one job -----------------------------------------------------------------------------
 

@@ -87,8 +87,8 @@ def read_all(db: DbDep, auth_: AuthDep) -> Response:
 def preferences(
     db: DbDep,
     auth_: AuthDep,
-    in_app: Annotated[list[str] | None, Form()] = None,
-    email: Annotated[list[str] | None, Form()] = None,
+    in_app: Annotated[list[str] | None, Form(max_length=100)] = None,
+    email: Annotated[list[str] | None, Form(max_length=100)] = None,
 ) -> Response:
     save_preferences(db, user_id=auth_.user.id, in_app=in_app or [], email=email or [])
     return redirect("/notifications#preferences", flash=_("Notification settings saved."))

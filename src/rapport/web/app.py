@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -16,6 +16,7 @@ from rapport.config import Settings, get_settings
 from rapport.db import get_engine, session_factory
 from rapport.models import import_all_models
 from rapport.web import errors
+from rapport.web.inputs import refuse_control_characters
 from rapport.web.limits import RequestLimits
 from rapport.web.middleware import LocaleMiddleware
 from rapport.web.security import SecurityHeaders
@@ -67,6 +68,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         responses=errors.API_ERROR_RESPONSES,
+        dependencies=[Depends(refuse_control_characters)],
     )
     app.state.settings = settings
     app.state.session_factory = sessions or session_factory(

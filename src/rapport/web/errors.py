@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from rapport.core.dbconn import connection_problem
 from rapport.core.i18n import N_
 from rapport.errors import DatabaseBusy, FieldError, NotAuthenticated, RapportError, ServiceBusy
 
@@ -112,6 +113,15 @@ async def handle_database_error(request: Request, exc: Exception) -> Response:
     """SQLite's "database is locked" that outlived every retry is a busy server, not a crash."""
     if "locked" in str(exc) or "busy" in str(exc):
         return await handle_rapport_error(request, DatabaseBusy())
+    settings = request.app.state.settings
+    if problem := connection_problem(exc, settings.resolved_database_url):
+        log.warning("%s %s: %s", request.method, request.url.path, problem.sentence())
+        unreachable = ServiceBusy(
+            "Rapport can't reach its database right now. Nothing was changed; try again in a "
+            "minute, and tell whoever runs Rapport if it lasts.",
+            retry_after=30,
+        )
+        return await handle_rapport_error(request, unreachable)
     return await handle_unexpected(request, exc)
 
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from rapport.core.fields import PlainText
+from rapport.workspaces.service import DETAIL_LIMITS, MAX_STAFF, STAFF_NAME_LIMIT, STAFF_TITLE_LIMIT
 
 
 class RapportModel(BaseModel):
@@ -32,18 +36,27 @@ class WorkspaceRead(RapportModel):
     staff: list[StaffRead] = []
 
 
+class StaffEntry(RapportModel):
+    name: Annotated[str, PlainText(STAFF_NAME_LIMIT, min_length=1)]
+    title: Annotated[str, PlainText(STAFF_TITLE_LIMIT)] = ""
+
+
 class WorkspaceUpdate(RapportModel):
-    name: str = Field(min_length=1, max_length=200)
-    timezone: str = Field(max_length=64)
-    locale: str = Field(pattern="^(en|nl)$")
-    practice_type: str = "clinic"
-    phone: str = Field("", max_length=40)
-    email: str = Field("", max_length=200)
-    address: str = Field("", max_length=300)
-    website: str = Field("", max_length=300)
-    opening_hours: str = Field("", max_length=2000)
+    name: Annotated[str, PlainText(DETAIL_LIMITS["name"], min_length=1)]
+    timezone: Annotated[str, PlainText(DETAIL_LIMITS["timezone"])]
+    locale: str = Field(pattern="^(en|nl)$", max_length=2)
+    practice_type: Annotated[str, PlainText(40)] = "clinic"
+    phone: Annotated[str, PlainText(DETAIL_LIMITS["phone"])] = ""
+    email: Annotated[str, PlainText(DETAIL_LIMITS["email"])] = ""
+    address: Annotated[str, PlainText(DETAIL_LIMITS["address"])] = ""
+    website: Annotated[str, PlainText(DETAIL_LIMITS["website"])] = Field(
+        "", description="The practice's website: an http:// or https:// address."
+    )
+    opening_hours: Annotated[str, PlainText(DETAIL_LIMITS["opening_hours"])] = ""
     require_approval: bool = True
-    staff: list[StaffRead] | None = None
+    staff: list[StaffEntry] | None = Field(
+        None, max_length=MAX_STAFF, description=f"At most {MAX_STAFF} people."
+    )
 
 
 class MemberRead(RapportModel):
@@ -54,8 +67,8 @@ class MemberRead(RapportModel):
 
 
 class InvitationCreate(RapportModel):
-    email: str = Field(max_length=254)
-    role: str = Field(max_length=20)
+    email: Annotated[str, PlainText(254)]
+    role: Annotated[str, PlainText(20)]
 
 
 class InvitationRead(RapportModel):
@@ -67,12 +80,12 @@ class InvitationRead(RapportModel):
 
 
 class RoleUpdate(RapportModel):
-    role: str = Field(max_length=20)
+    role: Annotated[str, PlainText(20)]
 
 
 class TokenCreate(RapportModel):
-    name: str = Field(min_length=1, max_length=120)
-    role: str = Field(max_length=20)
+    name: Annotated[str, PlainText(120, min_length=1)]
+    role: Annotated[str, PlainText(20)]
 
 
 class TokenRead(RapportModel):

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rapport.core.crypto import hash_password
+from rapport.core.fields import control_character_problem, web_url_problem
 from rapport.errors import Conflict, NotFound, ValidationFailed
 from rapport.workspaces import audit
 from rapport.workspaces.models import Membership, Organisation, StaffMember, User, Workspace
@@ -19,6 +20,19 @@ from rapport.workspaces.roles import ROLES
 PRACTICE_TYPES = ("clinic", "dental", "eye_care", "hospital_department", "other")
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 MIN_PASSWORD_LENGTH = 10
+MAX_STAFF = 200
+# The longest each practice detail may be (the database columns hold these, the API says so).
+DETAIL_LIMITS = {
+    "name": 200,
+    "timezone": 64,
+    "phone": 40,
+    "email": 200,
+    "address": 300,
+    "website": 300,
+    "opening_hours": 2000,
+}
+STAFF_NAME_LIMIT = 200
+STAFF_TITLE_LIMIT = 120
 
 
 def slugify(text: str) -> str:
@@ -60,6 +74,34 @@ def check_timezone(tz: str, field: str = "timezone") -> str:
             field, f"“{tz}” is not a time zone.", "Use an IANA name such as Europe/Amsterdam."
         ) from None
     return tz
+
+
+def check_text(field: str, value: str, *, limit: int, what: str = "This field") -> None:
+    """Refuse text longer than ``limit`` or with control characters, naming the field."""
+    if len(value) > limit:
+        raise ValidationFailed(
+            field,
+            f"{what} is too long ({len(value)} characters).",
+            f"Use at most {limit} characters.",
+        )
+    if problem := control_character_problem(value):
+        raise ValidationFailed(field, f"{what} {problem}.")
+
+
+def check_website(website: str, field: str = "website") -> None:
+    if website and (problem := web_url_problem(website)):
+        raise ValidationFailed(
+            field,
+            f"The website {problem}.",
+            "Give the full address, e.g. https://www.lakeside-clinic.example.",
+        )
+
+
+def _check_bounds(details: WorkspaceDetails) -> None:
+    """Lengths and characters first: cheap, and nothing else needs to look at huge input."""
+    for field, limit in DETAIL_LIMITS.items():
+        check_text(field, getattr(details, field), limit=limit)
+    check_website(details.website.strip())
 
 
 def _unique_slug(session: Session, model: type[Organisation] | type[Workspace], slug: str) -> str:
@@ -127,6 +169,7 @@ def create_workspace(
     slug: str | None = None,
     actor: User | None = None,
 ) -> Workspace:
+    _check_bounds(details)
     _check_details(details)
     workspace = Workspace(
         organisation_id=organisation.id,
@@ -151,6 +194,7 @@ def create_workspace(
 def update_workspace(
     session: Session, *, workspace: Workspace, details: WorkspaceDetails, actor: User | None
 ) -> Workspace:
+    _check_bounds(details)
     _check_details(details)
     before = {k: getattr(workspace, k) for k in vars(details)}
     for key, value in vars(details).items():
@@ -195,6 +239,7 @@ def set_staff(
     session: Session, *, workspace: Workspace, staff: list[tuple[str, str]], actor: User | None
 ) -> None:
     """Replace the published staff list (name, title)."""
+    _check_staff_bounds(staff)
     cleaned = [(n.strip(), t.strip()) for n, t in staff if n.strip()]
     before = [(s.name, s.title) for s in workspace.staff]
     if cleaned == before:
@@ -212,6 +257,18 @@ def set_staff(
         object_id=workspace.id,
         summary={"before": before, "after": cleaned},
     )
+
+
+def _check_staff_bounds(staff: list[tuple[str, str]]) -> None:
+    if len(staff) > MAX_STAFF:
+        raise ValidationFailed(
+            "staff",
+            f"The staff list has {len(staff)} people; at most {MAX_STAFF} can be listed.",
+            "List the people whose names you publish; the guard checks posts against them.",
+        )
+    for number, (name, title) in enumerate(staff, start=1):
+        check_text("staff", name, limit=STAFF_NAME_LIMIT, what=f"The name of person {number}")
+        check_text("staff", title, limit=STAFF_TITLE_LIMIT, what=f"The title of person {number}")
 
 
 def create_user(

@@ -94,7 +94,7 @@ def record_consent(
     kind: Annotated[str, Form(max_length=20)] = "",
     signed_on: Annotated[str, Form(max_length=20)] = "",
     expires_on: Annotated[str, Form(max_length=20)] = "",
-    channels: Annotated[list[str] | None, Form()] = None,
+    channels: Annotated[list[str] | None, Form(max_length=consents.MAX_SCOPE_ITEMS)] = None,
     purposes: Annotated[str, Form(max_length=1000)] = "",
     notes: Annotated[str, Form(max_length=3000)] = "",
     form_file: Annotated[UploadFile | None, File()] = None,
