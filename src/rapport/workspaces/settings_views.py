@@ -14,7 +14,7 @@ from rapport.core.i18n import gettext as _
 from rapport.errors import RapportError, ValidationFailed
 from rapport.web.deps import AuthDep, DbDep, IdPath, SettingsDep, WorkspaceCtx, require
 from rapport.web.pages import form_errors, redirect, render
-from rapport.workspaces import access, audit, auth, outbox, service
+from rapport.workspaces import access, audit, auth, checkpoints, outbox, service
 from rapport.workspaces.roles import PERMISSIONS, ROLE_LABELS, ROLES
 
 router = APIRouter()
@@ -291,6 +291,7 @@ def _audit_filter(action: str, actor: str, object_type: str) -> audit.AuditFilte
 def audit_trail(
     request: Request,
     db: DbDep,
+    settings: SettingsDep,
     ctx: AuditCtx,
     action: str = "",
     actor: str = "",
@@ -305,7 +306,11 @@ def audit_trail(
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
     )
-    problem = audit.verify_chain(db, workspace_id=ctx.workspace.id)
+    problem = audit.verify_chain(
+        db,
+        workspace_id=ctx.workspace.id,
+        marks=checkpoints.marks_for(settings.data_dir, ctx.workspace.id),
+    )
     context = {
         "title": _("Audit trail"),
         "tab": "audit",
