@@ -56,6 +56,9 @@ BACKOFF_CAP_SECONDS = 3600.0
 HEARTBEAT_RETENTION = timedelta(days=7)
 QUICK_JOB_SECONDS = 0.02
 QUICK_JOB_BATCH = 32
+HEARTBEAT_MISSING_AFTER = timedelta(seconds=60)
+"""A worker that hasn't beaten for this long (it beats every few seconds) and never said it
+stopped was killed or hangs."""
 
 
 @dataclass(frozen=True)
@@ -282,6 +285,21 @@ def reap_expired_leases(session: Session, *, now: datetime | None = None) -> int
     return count
 
 
+def retire_missing_workers(session: Session, *, now: datetime | None = None) -> list[str]:
+    """Mark workers that stopped beating as stopped (at their last beat): called by a live
+    worker after it has reaped their leases, so health reports them until someone took over."""
+    now = now or clock.now()
+    gone = WorkerHeartbeat.stopped_at.is_(None) & (
+        WorkerHeartbeat.last_seen_at < now - HEARTBEAT_MISSING_AFTER
+    )
+    ids = list(session.scalars(select(WorkerHeartbeat.worker_id).where(gone)))
+    if ids:
+        stmt = update(WorkerHeartbeat).where(gone, WorkerHeartbeat.worker_id.in_(ids))
+        count_rows(session, stmt.values(stopped_at=WorkerHeartbeat.last_seen_at))
+        log.warning("worker(s) %s stopped beating without stopping: taken over", ", ".join(ids))
+    return ids
+
+
 def renew_leases(
     session: Session, *, worker_id: str, lease_seconds: float, now: datetime | None = None
 ) -> int:
@@ -399,8 +417,12 @@ class Worker:
             return self.run(stop_when_idle=True)
         self.beat()
         total = 0
-        while ran := self.run_once():
-            total += ran
+        try:
+            while ran := self.run_once():
+                total += ran
+        finally:  # a worker that ends says so, or health would report it missing
+            with unit_of_work(self._factory) as session:
+                _touch_heartbeat(session, self, stopped=True)
         return total
 
     # -- threaded API ------------------------------------------------------------------------
@@ -538,6 +560,7 @@ class Worker:
                 _touch_heartbeat(session, self)
                 renew_leases(session, worker_id=self.worker_id, lease_seconds=self.lease_seconds)
                 reap_expired_leases(session)
+                retire_missing_workers(session)
             if self._scheduler is not None:
                 with unit_of_work(self._factory) as session:
                     self._scheduler.tick(session)
