@@ -1,11 +1,12 @@
 """The audit trail: append-only events, chained per workspace so trimming and rewriting show.
 
 Each event's ``hash`` is HMAC-SHA256 over its fields and the previous event's hash, keyed with
-the *audit key* — derived from the settings' secret key — and ``key_id`` names that key. Events
-written before keys existed have an empty ``key_id`` and an unkeyed SHA-256 hash: they verify as
-"legacy", and the first keyed event after them seals them (its MAC covers their last hash).
-Deleting the newest events leaves a valid chain, so checkpoints of each chain's head are kept
-outside the table (``rapport.workspaces.checkpoints``) and ``verify_chain`` compares with them.
+the *audit key* — derived from the settings' secret key — and ``key_id`` names that key, so
+somebody with the database but without the secret key can't recompute a rewritten chain.
+Events written before keys existed (unkeyed SHA-256) were re-keyed once by migration
+``ops0001`` after their chain checked out; an unkeyed event now means a rewrite. Deleting the
+newest events leaves a valid chain, so checkpoints of each chain's head are kept outside the
+table (``rapport.workspaces.checkpoints``) and ``verify_chain`` compares with them.
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ def current_key() -> AuditKey:
 
 
 def _payload(event: AuditEvent) -> str:
+    """The signed fields. Format v1 (migration ``ops0001`` has a frozen copy): change it only
+    with a new ``KEY_VERSION``."""
     fields: list[Any] = [
         event.workspace_id,
         event.seq,
@@ -82,9 +85,6 @@ def _payload(event: AuditEvent) -> str:
 
 
 def _digest(event: AuditEvent, key: AuditKey) -> str:
-    """Keyed events: HMAC-SHA256 with ``key``. Legacy events (no ``key_id``): plain SHA-256."""
-    if not event.key_id:
-        return hashlib.sha256(_payload(event).encode()).hexdigest()
     return key.mac(_payload(event))
 
 
@@ -152,7 +152,6 @@ class ChainReport:
     workspace_id: int
     problem: ChainProblem | None = None
     events: int = 0
-    legacy: int = 0
     head_seq: int = 0
     checked_marks: int = 0
     latest_mark: HeadMark | None = None
@@ -181,7 +180,6 @@ def check_chain(
             return report
         hashes[event.seq] = event.hash
         report.events += 1
-        report.legacy += not event.key_id
         report.head_seq = event.seq
     report.problem = _mark_problem(workspace_id, report, hashes, list(marks))
     return report
@@ -197,9 +195,11 @@ def _link_problem(
         return ChainProblem(ws, expected_seq, "event is missing (deleted)")
     if event.prev_hash != expected_prev:
         return ChainProblem(ws, event.seq, "does not link to the event before it")
-    if not event.key_id and report.events > report.legacy:
-        return ChainProblem(ws, event.seq, "is unkeyed after keyed events (rewritten)")
-    if event.key_id and event.key_id != key.key_id:
+    if not event.key_id:
+        return ChainProblem(
+            ws, event.seq, "is not signed with an audit key (rewritten with the public hash)"
+        )
+    if event.key_id != key.key_id:
         return ChainProblem(
             ws,
             event.seq,

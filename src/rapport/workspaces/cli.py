@@ -161,8 +161,6 @@ def _print_report(slug: str, report: audit.ChainReport) -> bool:
         )
         return True
     details = f"{report.events} events"
-    if report.legacy:
-        details += f", {report.legacy} legacy (unkeyed, sealed by the keyed events after them)"
     if report.latest_mark:
         mark = report.latest_mark
         when = mark.taken_at.isoformat(timespec="seconds")
