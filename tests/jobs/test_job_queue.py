@@ -256,15 +256,16 @@ def test_a_job_claimed_but_never_started_by_a_crashed_worker_costs_no_attempt(
 def test_the_next_queued_job_is_marked_started_with_the_previous_result(
     db: Session, session_factory: sessionmaker[Session]
 ) -> None:
-    """No commit of its own for a start: it rides on the previous job's done-mark."""
+    """No commit of its own for a start: it rides on the previous job's done-mark, and the next
+    job is taken only once the handler has returned (idle threads take queued jobs first)."""
     jobs = [enqueue(db, kind=kind) for kind in ("tests.noop", "tests.create_organisation")]
     jobs[1].payload = {"name": "second"}
     db.commit()
     worker = _worker(session_factory, "w")
     first, second = worker._claim(2)
-    assert worker._timed_execute(first, upcoming=second) is True
+    assert worker._timed_execute(first, take_next=lambda: second) == (second, True)
     assert _reload(db, jobs[1]).started_at is not None and _reload(db, jobs[1]).state == "running"
-    assert worker._timed_execute(second, started=True) is False
+    assert worker._timed_execute(second, started=True) == (False, False)
     assert _reload(db, jobs[1]).state == "done"
 
 

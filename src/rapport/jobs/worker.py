@@ -20,7 +20,7 @@ import socket
 import threading
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -73,6 +73,10 @@ class ClaimedJob:
     workspace_id: int | None
     worker_id: str
 
+
+Taken = ClaimedJob | Literal[False] | None
+"""What asking for the next queued job gives: a job, False (none queued) or None (stop)."""
+TakeNext = Callable[[], Taken]
 
 _current_job: ContextVar[ClaimedJob | None] = ContextVar("rapport_current_job", default=None)
 
@@ -379,10 +383,14 @@ class Worker:
         with unit_of_work(self._factory) as session:
             reap_expired_leases(session)
         jobs = self._claim(self._max_held())
+        pending = iter(jobs)
+        job: ClaimedJob | Literal[False] | None = next(pending, None)
         started = False
-        for position, job in enumerate(jobs):
-            upcoming = jobs[position + 1] if position + 1 < len(jobs) else None
-            started = self._timed_execute(job, started=started, upcoming=upcoming)
+        while job:
+            taken, started = self._timed_execute(
+                job, started=started, take_next=lambda: next(pending, None)
+            )
+            job = taken if taken is not False else next(pending, None)
         return len(jobs)
 
     def _max_held(self) -> int:
@@ -397,16 +405,17 @@ class Worker:
         )
 
     def _timed_execute(
-        self, job: ClaimedJob, *, started: bool = False, upcoming: ClaimedJob | None = None
-    ) -> bool:
-        """Run ``job`` (already marked started when ``started``); returns whether ``upcoming``
-        was marked started in the same commit as this job's result."""
+        self, job: ClaimedJob, *, started: bool = False, take_next: TakeNext | None = None
+    ) -> tuple[Taken, bool]:
+        """Run ``job`` (already marked started when ``started``). When it succeeds,
+        ``take_next`` is asked for the next job, whose start then commits with this job's
+        result; returns what it gave (False: it wasn't asked) and whether that start is marked."""
         began = time.perf_counter()
-        _state, upcoming_started = self._execute_next(job, started=started, upcoming=upcoming)
+        _state, taken, marked = self._execute_next(job, started=started, take_next=take_next)
         elapsed = time.perf_counter() - began
         with self._cond:
             self._seconds_per_job = 0.8 * self._seconds_per_job + 0.2 * elapsed
-        return upcoming_started
+        return taken, marked
 
     def run_until_empty(self) -> int:
         """Run until no job is due (retries scheduled later don't count); returns how many ran.
@@ -503,24 +512,24 @@ class Worker:
     def _executor_loop(self) -> None:
         """Take jobs from the queue. While more are queued, the next one is taken before this
         one finishes, so its start is committed with this one's result (no extra commit)."""
-        job = self._queue.get()
+        job: Taken = self._queue.get()
         started = False
-        while job is not None:
-            upcoming = self._queued_job()
+        while job:
+            taken: Taken = False
             try:
-                started = self._timed_execute(job, started=started, upcoming=upcoming or None)
+                taken, started = self._timed_execute(
+                    job, started=started, take_next=self._queued_job
+                )
             finally:
                 with self._cond:
                     self._held -= 1
                     self._executed += 1
                     self._cond.notify_all()
-            if upcoming is None:
-                return  # the shutdown sentinel
-            job = upcoming or self._queue.get()
-            started = started and bool(upcoming)
+            job = self._queue.get() if taken is False else taken  # None: the shutdown sentinel
 
-    def _queued_job(self) -> ClaimedJob | Literal[False] | None:
-        """The next queued job, None for the shutdown sentinel, False when the queue is empty."""
+    def _queued_job(self) -> Taken:
+        """The next queued job, None for the shutdown sentinel, False when the queue is empty.
+        Asked only once a job's handler returned, so idle threads took what they could."""
         try:
             return self._queue.get_nowait()
         except queue.Empty:
@@ -580,22 +589,22 @@ class Worker:
         return self._execute_next(job)[0]
 
     def _execute_next(
-        self, job: ClaimedJob, *, started: bool = False, upcoming: ClaimedJob | None = None
-    ) -> tuple[str, bool]:
-        """Run one claimed job: its new state (or ``lost``), and whether ``upcoming`` was marked
-        started along with this job's result."""
+        self, job: ClaimedJob, *, started: bool = False, take_next: TakeNext | None = None
+    ) -> tuple[str, Taken, bool]:
+        """Run one claimed job: its new state (or ``lost``), the job ``take_next`` gave (False
+        when not asked) and whether that job's start was committed with this one's result."""
         job_type = get_job_type(job.kind)
-        if not started and not self._mark_started(job):
-            log.warning("job #%d %s: lease lost before it started", job.id, job.kind)
-            return "lost", False
+        if not started and not self._start(job):
+            return "lost", False, False
         token = _current_job.set(job)
         began = time.perf_counter()
+        taken: list[Taken] = [False]  # what take_next gave, kept even when committing fails
         try:
             if job_type is None:
                 raise UnknownJobKind(f"no handler is registered for job kind {job.kind!r}")
-            state, stats, upcoming_started = self._run_handler(job, job_type, upcoming)
+            state, stats, marked = self._run_handler(job, job_type, take_next, taken)
         except Exception as exc:
-            return self._record_failure(job, job_type, exc), False
+            return self._record_failure(job, job_type, exc), taken[0], False
         finally:
             _current_job.reset(token)
         if state == "lost":
@@ -607,7 +616,19 @@ class Worker:
         else:
             elapsed_ms = (time.perf_counter() - began) * 1000
             log.info("job #%d %s done in %.0f ms: %s", job.id, job.kind, elapsed_ms, stats)
-        return state, upcoming_started
+        return state, taken[0], marked
+
+    def _start(self, job: ClaimedJob) -> bool:
+        """Mark the job started; False (the job is left to its lease) when that fails."""
+        try:
+            if self._mark_started(job):
+                return True
+            log.warning("job #%d %s: lease lost before it started", job.id, job.kind)
+        except Exception:
+            log.exception(
+                "job #%d %s: could not mark it started; its lease will lapse", job.id, job.kind
+            )
+        return False
 
     def _mark_started(self, job: ClaimedJob) -> bool:
         """Commit that the job starts now (so a crash from here on counts as an attempt);
@@ -622,14 +643,17 @@ class Worker:
             return started
 
     def _run_handler(
-        self, job: ClaimedJob, job_type: JobType, upcoming: ClaimedJob | None
+        self, job: ClaimedJob, job_type: JobType, take_next: TakeNext | None, taken: list[Taken]
     ) -> tuple[str, dict[str, Any], bool]:
-        """Run the handler and commit its writes with the done-mark (and ``upcoming``'s
-        start-mark); returns the state, the stats and whether ``upcoming`` was marked."""
+        """Run the handler and commit its writes with the done-mark and the start-mark of the
+        job ``take_next`` gives (put in ``taken``); returns the state, the stats and whether
+        that job was marked started."""
         with self._factory() as session:
             stats = job_type.func(session, job.payload) or {}
             if not isinstance(stats, dict):
                 raise TypeError(f"job {job.kind} returned {type(stats).__name__}, not a stats dict")
+            taken[0] = take_next() if take_next else False
+            upcoming = taken[0] or None
             bind = session.get_bind()
             if (
                 not session.in_transaction()
