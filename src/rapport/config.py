@@ -95,6 +95,17 @@ class Settings(BaseSettings):
     watchdog_minutes: int = Field(5, ge=1, le=24 * 60)
     """Due jobs waiting unclaimed longer than this mean no worker runs: owners are told."""
 
+    max_concurrent_requests: int = Field(16, ge=1, le=200)
+    """Requests one `rapport serve` works on at once; more wait (up to 30 s, then 503 with
+    Retry-After). Static files and `/healthz` are never held back."""
+
+    max_json_body_kb: int = Field(1024, ge=16, le=100 * 1024)
+    """Largest JSON or form body accepted, in KB; larger requests get 413 while still
+    arriving, before they are read whole."""
+
+    max_upload_mb: int = Field(26, ge=1, le=1024)
+    """Largest file upload (multipart body) accepted, in MB."""
+
     @field_validator("default_timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:

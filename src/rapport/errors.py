@@ -70,3 +70,25 @@ class ExternalServiceError(RapportError):
     def __init__(self, message: str, *, permanent: bool = False) -> None:
         super().__init__(message)
         self.permanent = permanent
+
+
+class ServiceBusy(RapportError):
+    """Too much at once right now: the client should try again after ``retry_after`` seconds."""
+
+    status_code = 503
+    title = N_("Busy, please try again shortly")
+
+    def __init__(self, message: str, *, retry_after: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class DatabaseBusy(ServiceBusy):
+    """The database stayed locked by other writers past the retry budget."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The database is busy with other changes. Nothing was changed; try again in a few "
+            "seconds.",
+            retry_after=2,
+        )

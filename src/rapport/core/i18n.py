@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from importlib import resources
@@ -21,7 +22,17 @@ from babel.support import NullTranslations, Translations
 
 LOCALES = ("en", "nl")
 LOCALE_NAMES = {"en": "English", "nl": "Nederlands"}
-_current: ContextVar[str] = ContextVar("rapport_locale", default="en")
+
+
+@dataclass
+class _Locale:
+    value: str
+
+
+# A mutable box, not a plain string: a request's dependencies run in worker threads with a
+# *copy* of the request's context, and a signed-in user's language chosen there must still
+# reach the page rendered later. Each request gets its own box (``start_request``).
+_current: ContextVar[_Locale | None] = ContextVar("rapport_locale", default=None)
 
 
 @lru_cache(maxsize=4)
@@ -37,12 +48,26 @@ def translations(locale: str) -> NullTranslations:
     return Translations(fp=buffer)
 
 
+def _valid(locale: str) -> str:
+    return locale if locale in LOCALES else "en"
+
+
+def start_request(locale: str) -> None:
+    """A fresh locale for one request (or job), shared by every thread that serves it."""
+    _current.set(_Locale(_valid(locale)))
+
+
 def set_locale(locale: str) -> None:
-    _current.set(locale if locale in LOCALES else "en")
+    box = _current.get()
+    if box is None:
+        start_request(locale)
+    else:
+        box.value = _valid(locale)
 
 
 def current_locale() -> str:
-    return _current.get()
+    box = _current.get()
+    return box.value if box else "en"
 
 
 def gettext(message: str) -> str:

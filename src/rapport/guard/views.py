@@ -25,7 +25,7 @@ from rapport.guard.consent.views import router as consent_router
 from rapport.guard.context import check_image_upload, check_text, context_for_workspace
 from rapport.guard.detect.model import CATEGORIES, KINDS, LANGS, SEVERITIES, Report
 from rapport.guard.images import ImageReport
-from rapport.web.deps import DbDep, SettingsDep, WorkspaceCtx, require
+from rapport.web.deps import DbDep, FormDep, SettingsDep, WorkspaceCtx, require
 from rapport.web.pages import form_errors, load_shell, redirect, render
 
 router = APIRouter(dependencies=[Depends(load_shell)], include_in_schema=False)
@@ -146,9 +146,8 @@ def check_page(request: Request, ctx: CheckCtx) -> Response:
 
 
 @router.post(W + "/check")
-async def check_submit(request: Request, db: DbDep, ctx: CheckCtx) -> Response:
+def check_submit(request: Request, db: DbDep, ctx: CheckCtx, form: FormDep) -> Response:
     """The same check without JavaScript: the whole page comes back with the result."""
-    form = await request.form()
     text, kind, lang = (
         _field(form, "text"),
         _field(form, "text__kind", "post"),
@@ -164,9 +163,8 @@ async def check_submit(request: Request, db: DbDep, ctx: CheckCtx) -> Response:
 
 
 @router.post(W + "/check/partial")
-async def check_partial(request: Request, db: DbDep, ctx: CheckCtx) -> Response:
+def check_partial(request: Request, db: DbDep, ctx: CheckCtx, form: FormDep) -> Response:
     """The live result under a checker; the checker says which field holds the text."""
-    form = await request.form()
     field = _field(form, "guard_field", "text")[:80]
     text = _field(form, field)
     kind = _field(form, f"{field}__kind", _field(form, "guard_kind", "post"))
@@ -351,8 +349,7 @@ def policy_page(request: Request, db: DbDep, ctx: CheckCtx) -> Response:
 
 
 @router.post(W + "/policy")
-async def save_policy(request: Request, db: DbDep, ctx: PolicyCtx) -> Response:
-    form = await request.form()
+def save_policy(request: Request, db: DbDep, ctx: PolicyCtx, form: FormDep) -> Response:
     severities = {
         key: _field(form, f"sev__{key}")
         for key in CATEGORIES

@@ -16,6 +16,7 @@ from rapport.config import Settings, get_settings
 from rapport.db import get_engine, session_factory
 from rapport.models import import_all_models
 from rapport.web import errors
+from rapport.web.limits import RequestLimits
 from rapport.web.middleware import LocaleMiddleware
 from rapport.web.security import SecurityHeaders
 from rapport.web.templating import make_templates
@@ -75,6 +76,12 @@ def create_app(
     app.state.templates = make_templates()
     app.add_middleware(LocaleMiddleware, default=settings.default_locale)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(
+        RequestLimits,
+        concurrent=settings.max_concurrent_requests,
+        json_body_bytes=settings.max_json_body_kb * 1024,
+        upload_bytes=settings.max_upload_mb * 1024 * 1024,
+    )
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_api_route("/api/docs", _docs, include_in_schema=False)

@@ -1,20 +1,28 @@
 """Request dependencies: the database session, who is asking, which workspace, what they may do.
 
 The request owns the unit of work: services flush, ``get_db`` commits once at the end.
+
+Every dependency and route that touches the database is a plain ``def``: FastAPI runs it in
+the thread pool, so a request waiting for the database never stalls the event loop (an
+``async`` dependency blocking on SQLite deadlocked the whole server against the request that
+held the write lock). The only ``async`` dependencies here read the request body
+(:func:`read_form`, :func:`submitted_csrf`) and touch nothing else.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from rapport.config import Settings
 from rapport.core import i18n
 from rapport.core.crypto import constant_time_equal
+from rapport.db import has_uncommitted_writes
 from rapport.errors import NotAuthenticated, NotFound, PermissionDenied
 from rapport.workspaces import access, auth, service
 from rapport.workspaces.models import ApiToken, User, UserSession, Workspace
@@ -64,22 +72,37 @@ class Auth:
         return self.session_row.csrf_token if self.session_row else ""
 
 
-async def _submitted_csrf(request: Request) -> str:
-    header = request.headers.get("x-csrf-token", "")
-    if header:
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+async def read_form(request: Request) -> FormData:
+    """The parsed form (Starlette caches it), read here so routes can stay plain ``def``."""
+    if request.headers.get("content-type", "").startswith(FORM_CONTENT_TYPES):
+        return await request.form()
+    return FormData()
+
+
+FormDep = Annotated[FormData, Depends(read_form)]
+
+
+async def submitted_csrf(request: Request) -> str:
+    """The CSRF token a state-changing request carries (header or form field), else ``""``."""
+    if request.method not in UNSAFE_METHODS:
+        return ""
+    if header := request.headers.get("x-csrf-token", ""):
         return header
-    content_type = request.headers.get("content-type", "")
-    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-        form = await request.form()
-        value = form.get("csrf_token", "")
-        return value if isinstance(value, str) else ""
-    return ""
+    if not request.cookies.get(SESSION_COOKIE) and not request.cookies.get(ANON_CSRF_COOKIE):
+        return ""  # nothing to compare against: don't parse a stranger's upload
+    value = (await read_form(request)).get("csrf_token", "")
+    return value if isinstance(value, str) else ""
 
 
-async def check_csrf(request: Request, expected: str) -> None:
+SubmittedCsrf = Annotated[str, Depends(submitted_csrf)]
+
+
+def check_csrf(request: Request, expected: str, submitted: str) -> None:
     if request.method not in UNSAFE_METHODS:
         return
-    submitted = await _submitted_csrf(request)
     if not expected or not submitted or not constant_time_equal(submitted, expected):
         raise PermissionDenied(
             "This form has expired or did not come from Rapport (CSRF check). Reload the page "
@@ -92,7 +115,9 @@ def _bearer(request: Request) -> str:
     return header[7:].strip() if header.lower().startswith("bearer ") else ""
 
 
-async def optional_auth(request: Request, db: DbDep, settings: SettingsDep) -> Auth | None:
+def optional_auth(
+    request: Request, db: DbDep, settings: SettingsDep, submitted: SubmittedCsrf
+) -> Auth | None:
     """Who is asking: an API token (Authorization: Bearer) or a signed-in browser session."""
     if cached := getattr(request.state, "auth", None):
         return cached  # type: ignore[no-any-return]
@@ -106,11 +131,23 @@ async def optional_auth(request: Request, db: DbDep, settings: SettingsDep) -> A
     elif raw := request.cookies.get(SESSION_COOKIE, ""):
         row = auth.load_session(db, raw=raw, settings=settings)
         if row is not None and not row.second_factor_pending:
-            await check_csrf(request, row.csrf_token)
+            check_csrf(request, row.csrf_token, submitted)
             result = Auth(user=row.user, session_row=row)
             i18n.set_locale(row.user.locale)
+    _commit_bookkeeping(db)
     request.state.auth = result
     return result
+
+
+def _commit_bookkeeping(db: Session) -> None:
+    """Commit "last seen" and "last used" stamps at once, in their own short transaction.
+
+    Left pending, the route's first query would flush them and the request would hold the
+    write lock (SQLite) or the token's row lock (PostgreSQL) through whatever slow work it
+    does next, such as a 10-second image check, stalling every other request.
+    """
+    if has_uncommitted_writes(db):
+        db.commit()
 
 
 async def current_auth(auth_: Annotated[Auth | None, Depends(optional_auth)]) -> Auth:
@@ -155,9 +192,7 @@ def _resolve_workspace(db: Session, slug: str, auth_: Auth) -> WorkspaceCtx:
     return WorkspaceCtx(workspace, role, auth_)
 
 
-def require(
-    permission: str,
-) -> Callable[[Request, str, Session, Auth], Coroutine[Any, Any, WorkspaceCtx]]:
+def require(permission: str) -> Callable[[Request, str, Session, Auth], WorkspaceCtx]:
     """A dependency for routes under /w/{slug} or /api/v1/workspaces/{slug}.
 
     Non-members get 404 (the workspace's existence is not revealed); members without the
@@ -166,7 +201,7 @@ def require(
     if permission not in PERMISSIONS:
         raise KeyError(permission)
 
-    async def dependency(request: Request, slug: str, db: DbDep, auth_: AuthDep) -> WorkspaceCtx:
+    def dependency(request: Request, slug: str, db: DbDep, auth_: AuthDep) -> WorkspaceCtx:
         ctx = _resolve_workspace(db, slug, auth_)
         request.state.workspace_ctx = ctx
         if not ctx.can(permission):
@@ -180,6 +215,6 @@ def require(
     return dependency
 
 
-async def anon_csrf(request: Request) -> None:
+def anon_csrf(request: Request, submitted: SubmittedCsrf) -> None:
     """Double-submit check for forms used before sign-in (login, reset, invitation)."""
-    await check_csrf(request, request.cookies.get(ANON_CSRF_COOKIE, ""))
+    check_csrf(request, request.cookies.get(ANON_CSRF_COOKIE, ""), submitted)

@@ -9,11 +9,11 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rapport.core.i18n import N_
-from rapport.errors import FieldError, NotAuthenticated, RapportError
+from rapport.errors import DatabaseBusy, FieldError, NotAuthenticated, RapportError, ServiceBusy
 
 log = logging.getLogger("rapport.web")
 
@@ -49,6 +49,7 @@ _DESCRIPTIONS = {
     409: "Conflicts with the current state",
     422: "Invalid input: `errors` names each field and the fix",
     429: "Too many attempts",
+    503: "Busy: try again after the seconds in the Retry-After header",
 }
 API_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"description": text, "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}}}
@@ -92,12 +93,26 @@ def render_error_page(request: Request, status: int, title: str, detail: str) ->
 
 async def handle_rapport_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RapportError)
+    response = _rapport_error_response(request, exc)
+    if isinstance(exc, ServiceBusy):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def _rapport_error_response(request: Request, exc: RapportError) -> Response:
     if wants_json(request):
         return problem(exc.status_code, exc.title, exc.message, exc.errors)
     if isinstance(exc, NotAuthenticated):
         target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
         return RedirectResponse(f"/login?next={target}", status_code=303)
     return render_error_page(request, exc.status_code, exc.title, exc.message)
+
+
+async def handle_database_error(request: Request, exc: Exception) -> Response:
+    """SQLite's "database is locked" that outlived every retry is a busy server, not a crash."""
+    if "locked" in str(exc) or "busy" in str(exc):
+        return await handle_rapport_error(request, DatabaseBusy())
+    return await handle_unexpected(request, exc)
 
 
 async def handle_validation_error(request: Request, exc: Exception) -> Response:
@@ -111,7 +126,11 @@ async def handle_validation_error(request: Request, exc: Exception) -> Response:
 
 async def handle_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    title = {404: N_("Not found"), 405: N_("Method not allowed")}.get(exc.status_code, N_("Error"))
+    title = {
+        404: N_("Not found"),
+        405: N_("Method not allowed"),
+        413: N_("Too large"),
+    }.get(exc.status_code, N_("Error"))
     detail = str(exc.detail) if exc.detail else title
     if exc.status_code == 404:
         detail = "There is nothing at this address. Check the link or go back to Today."
@@ -144,4 +163,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, handle_http_error)
     app.add_exception_handler(OverflowError, handle_out_of_range)
     app.add_exception_handler(DataError, handle_out_of_range)
+    app.add_exception_handler(OperationalError, handle_database_error)
     app.add_exception_handler(Exception, handle_unexpected)

@@ -16,7 +16,7 @@ class LocaleMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            i18n.set_locale(self._pick(dict(scope.get("headers", []))))
+            i18n.start_request(self._pick(dict(scope.get("headers", []))))
         await self.app(scope, receive, send)
 
     def _pick(self, headers: dict[bytes, bytes]) -> str:

@@ -41,7 +41,7 @@ def _queue_stalled(request: Request, db: Session) -> list[Stall]:
     return queue_health(db).stalls(request.app.state.settings.watchdog_minutes)
 
 
-async def load_shell(
+def load_shell(
     request: Request,
     db: Session = Depends(get_db),
     auth_: Auth | None = Depends(optional_auth),

@@ -9,7 +9,16 @@ from fastapi.responses import Response
 
 from rapport.core.i18n import LOCALES, N_
 from rapport.core.i18n import gettext as _
-from rapport.web.deps import Auth, AuthDep, DbDep, WorkspaceCtx, anon_csrf, optional_auth, require
+from rapport.web.deps import (
+    Auth,
+    AuthDep,
+    DbDep,
+    SubmittedCsrf,
+    WorkspaceCtx,
+    anon_csrf,
+    optional_auth,
+    require,
+)
 from rapport.web.pages import load_shell, redirect, render, safe_next
 from rapport.workspaces import service
 
@@ -73,16 +82,17 @@ def section_page(
 
 
 @router.post("/locale")
-async def set_language(
+def set_language(
     request: Request,
     db: DbDep,
+    submitted: SubmittedCsrf,
     locale: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/",
     auth_: Annotated[Auth | None, Depends(optional_auth)] = None,
 ) -> Response:
     chosen = locale if locale in LOCALES else "en"
     if auth_ is None:
-        await anon_csrf(request)
+        anon_csrf(request, submitted)
     else:
         auth_.user.locale = chosen
     response = redirect(safe_next(next))

@@ -11,6 +11,7 @@ from fastapi.responses import PlainTextResponse, Response
 
 from rapport.core.i18n import LOCALES
 from rapport.core.i18n import gettext as _
+from rapport.db import all_or_nothing
 from rapport.errors import RapportError, ValidationFailed
 from rapport.web.deps import AuthDep, DbDep, IdPath, SettingsDep, WorkspaceCtx, require
 from rapport.web.pages import form_errors, redirect, render
@@ -139,7 +140,7 @@ def save_practice_settings(
         require_approval=require_approval,
     )
     try:
-        with db.begin_nested():
+        with all_or_nothing(db):
             service.update_workspace(db, workspace=ctx.workspace, details=details, actor=ctx.user)
             service.set_staff(db, workspace=ctx.workspace, staff=parse_staff(staff), actor=ctx.user)
             if require_totp and not ctx.user.totp_enabled:

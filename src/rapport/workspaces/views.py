@@ -17,6 +17,7 @@ from rapport.web.deps import (
     AuthDep,
     DbDep,
     SettingsDep,
+    SubmittedCsrf,
     anon_csrf,
     optional_auth,
 )
@@ -185,17 +186,18 @@ def invitation_form(
 
 
 @router.post("/invite/{token}")
-async def accept_invitation(
+def accept_invitation(
     request: Request,
     db: DbDep,
     settings: SettingsDep,
     token: str,
+    submitted: SubmittedCsrf,
     auth_: Annotated[Auth | None, Depends(optional_auth)],
     name: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
 ) -> Response:
     if auth_ is None:
-        await anon_csrf(request)
+        anon_csrf(request, submitted)
     try:
         user, workspace = access.accept_invitation(
             db, token=token, name=name, password=password, user=auth_.user if auth_ else None
