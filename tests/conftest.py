@@ -24,7 +24,7 @@ from rapport.config import Settings, load_settings
 from rapport.db import Base, make_engine
 from rapport.models import import_all_models
 from rapport.web.app import create_app
-from rapport.workspaces import service
+from rapport.workspaces import audit, service
 from rapport.workspaces.models import User, Workspace
 
 pytest_plugins = ["tests.browser_fixtures"]
@@ -110,6 +110,13 @@ def db(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 # --- the app and the world ------------------------------------------------------------
 
 PASSWORD = "correct horse battery"
+SECRET_KEY = "test-secret-key-that-is-long-enough-for-fernet"
+
+
+@pytest.fixture(autouse=True)
+def audit_key() -> audit.AuditKey:
+    """Every test signs audit events with the test settings' key (the app does the same)."""
+    return audit.configure_key(SECRET_KEY)
 
 
 @pytest.fixture
@@ -117,7 +124,7 @@ def settings(tmp_path: Path) -> Settings:
     return load_settings(
         env="test",
         data_dir=tmp_path / "data",
-        secret_key="test-secret-key-that-is-long-enough-for-fernet",
+        secret_key=SECRET_KEY,
         base_url="http://testserver",
         smtp_host="",
         run_worker_in_process=False,

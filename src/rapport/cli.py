@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from rapport import __version__, dbadmin
-from rapport.cli_support import FriendlyErrors, fail
+from rapport.cli_support import FriendlyErrors, fail, secure_files
 from rapport.config import Settings, get_settings
 from rapport.guard.cli import app as guard_app
 from rapport.guard.image_cli import register as register_image_check
@@ -36,9 +37,17 @@ app.command(
 app.command("export")(export_command)
 
 
+@app.callback()
+def _private_files() -> None:
+    """Whatever Rapport creates (database, WAL, backups, exports) is the owner's alone."""
+    os.umask(0o077)
+
+
 def _settings() -> Settings:
     """The settings; a wrong one stops the command with one message (see FriendlyErrors)."""
-    return get_settings()
+    settings = get_settings()
+    secure_files(settings)
+    return settings
 
 
 @app.command()
@@ -79,12 +88,13 @@ def db_upgrade() -> None:
 def backup(
     out: Annotated[Path | None, typer.Argument(help="Archive to write.")] = None,
 ) -> None:
-    """Back up the database (SQLite online backup, or pg_dump) into one archive."""
+    """Back up the database (SQLite online backup, or pg_dump) into one archive (mode 0600),
+    with the audit trail's checkpoints."""
     settings = _settings()
     target = out or settings.data_dir / "backups" / "rapport-backup.tar.gz"
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        dbadmin.backup(settings.resolved_database_url, target)
+        dbadmin.backup(settings.resolved_database_url, target, data_dir=settings.data_dir)
     except dbadmin.BackupError as exc:
         raise fail(str(exc)) from None
     typer.echo(f"Backup written to {target}")
@@ -94,18 +104,44 @@ def backup(
 def restore(
     archive: Annotated[Path, typer.Argument(help="A file made by `rapport backup`.")],
     yes: Annotated[bool, typer.Option("--yes", help="Don't ask for confirmation.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check the backup and say what would happen.")
+    ] = False,
 ) -> None:
-    """Replace the database with a backup (refuses a file that is not a Rapport backup)."""
+    """Replace the database with a backup. Refuses a file that is not a Rapport backup or a
+    database at a migration revision this Rapport doesn't know; keeps a safety copy first."""
     settings = _settings()
+    url = settings.resolved_database_url
     if not archive.is_file():
         raise fail(f"{archive} does not exist.")
-    if not yes:
-        typer.confirm("This replaces everything in the database. Continue?", abort=True)
     try:
-        manifest = dbadmin.restore(settings.resolved_database_url, archive)
+        info = dbadmin.inspect(url, archive)
+        _describe_backup(info)
+        if dry_run:
+            safety = dbadmin.safety_copy_path(settings.data_dir)
+            typer.echo(f"Would keep a safety copy of the current database in {safety.parent}/")
+            typer.echo("Dry run: nothing was changed.")
+            return
+        if not yes:
+            typer.confirm("This replaces everything in the database. Continue?", abort=True)
+        result = dbadmin.restore(url, archive, data_dir=settings.data_dir)
     except dbadmin.BackupError as exc:
         raise fail(str(exc)) from None
-    typer.echo(f"Restored a backup of Rapport {manifest['version']}")
+    if result.safety_copy:
+        typer.echo(f"Safety copy of the database as it was: {result.safety_copy}")
+    typer.echo(f"Restored a backup of Rapport {info.version} taken {info.created_at}.")
+    if info.needs_upgrade:
+        typer.echo("Run `rapport db upgrade` (or `rapport serve`) to bring it to this version.")
+
+
+def _describe_backup(info: dbadmin.BackupInfo) -> None:
+    head = dbadmin.head_revision()
+    upgrade_note = " (older: upgraded by `rapport db upgrade`)" if info.needs_upgrade else ""
+    typer.echo(
+        f"Backup of Rapport {info.version} ({info.kind}) taken {info.created_at}, "
+        f"migration revision {info.revision}{upgrade_note}; this Rapport is at {head}."
+    )
+    typer.echo(f"Workspaces: {', '.join(info.workspaces) or 'none'}")
 
 
 @app.command()

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from typer.core import TyperGroup
 
-from rapport.config import ConfigError, get_settings
+from rapport.config import ConfigError, Settings, get_settings
 from rapport.core.dbconn import connection_problem, describe_location
 from rapport.db import get_engine, session_factory
 
@@ -111,4 +111,14 @@ class FriendlyErrors(TyperGroup):
 
 
 def sessions() -> sessionmaker[Session]:
-    return session_factory(get_engine(get_settings().resolved_database_url))
+    settings = get_settings()
+    secure_files(settings)
+    return session_factory(get_engine(settings.resolved_database_url))
+
+
+def secure_files(settings: Settings) -> None:
+    """Owner-only data directory and database at every start (older versions left 0644).
+
+    A directory that can't be used raises ``OSError``, which ``FriendlyErrors`` explains.
+    """
+    settings.secure_files()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import stat
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -17,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from rapport.core import files
 from rapport.core.fields import sender_problem, web_url_problem
 
 SECRET_FIELDS = ("secret_key", "smtp_password")
@@ -165,13 +165,22 @@ class Settings(BaseSettings):
             return self.secret_key
         if self.env == "production":
             raise ConfigError("RAPPORT_SECRET_KEY is empty: set it (or RAPPORT_SECRET_KEY_FILE).")
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        files.make_private_dir(self.data_dir)
         key_file = self.data_dir / "secret_key"
         if not key_file.exists():
-            key_file.write_text(secrets.token_urlsafe(48))
-            key_file.chmod(stat.S_IRUSR | stat.S_IWUSR)
+            with files.create_private(key_file) as handle:
+                handle.write(secrets.token_urlsafe(48).encode())
         self.secret_key = key_file.read_text().strip()
         return self.secret_key
+
+    def secure_files(self) -> int:
+        """Data directory 0700, its files 0600, the SQLite database (and WAL/SHM) 0600 —
+        created so before SQLite opens it. Run at start-up; returns how many modes changed."""
+        database = None
+        url = self.resolved_database_url
+        if url.startswith("sqlite:///") and ":memory:" not in url:
+            database = Path(url.removeprefix("sqlite:///"))
+        return files.secure_data_dir(self.data_dir, database=database)
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -214,6 +214,7 @@ def test_another_worker_takes_over_a_job_whose_lease_expired(
     db.commit()
     crashed = _worker(session_factory, "crashed")
     [held] = crashed._claim(1)
+    assert crashed._mark_started(held), "it started the job, then crashed"
     survivor = _worker(session_factory, "survivor")
     assert survivor.run_until_empty() == 0, "the lease still holds"
     moving_clock.advance(seconds=31)
@@ -229,11 +230,43 @@ def test_a_job_that_keeps_losing_its_worker_ends_dead(
 ) -> None:
     job = enqueue(db, kind="tests.noop", max_attempts=1)
     db.commit()
-    _worker(session_factory, "crashed")._claim(1)
+    crashed = _worker(session_factory, "crashed")
+    [held] = crashed._claim(1)
+    crashed._mark_started(held)
     moving_clock.advance(seconds=31)
     _worker(session_factory, "other").run_until_empty()
     job = _reload(db, job)
     assert job.state == "dead" and "Lease expired: worker crashed" in (job.last_error or "")
+
+
+def test_a_job_claimed_but_never_started_by_a_crashed_worker_costs_no_attempt(
+    db: Session, session_factory: sessionmaker[Session], moving_clock: MovableClock
+) -> None:
+    job = enqueue(db, kind="tests.noop", max_attempts=1)
+    db.commit()
+    assert len(_worker(session_factory, "crashed")._claim(1)) == 1
+    assert _reload(db, job).started_at is None, "claimed (prefetched), not started"
+    moving_clock.advance(seconds=31)
+    assert _worker(session_factory, "other").run_until_empty() == 1
+    job = _reload(db, job)
+    assert (job.state, job.attempts, job.locked_by) == ("done", 1, "other")
+    assert job.started_at == moving_clock.current
+
+
+def test_the_next_queued_job_is_marked_started_with_the_previous_result(
+    db: Session, session_factory: sessionmaker[Session]
+) -> None:
+    """No commit of its own for a start: it rides on the previous job's done-mark, and the next
+    job is taken only once the handler has returned (idle threads take queued jobs first)."""
+    jobs = [enqueue(db, kind=kind) for kind in ("tests.noop", "tests.create_organisation")]
+    jobs[1].payload = {"name": "second"}
+    db.commit()
+    worker = _worker(session_factory, "w")
+    first, second = worker._claim(2)
+    assert worker._timed_execute(first, take_next=lambda: second) == (second, True)
+    assert _reload(db, jobs[1]).started_at is not None and _reload(db, jobs[1]).state == "running"
+    assert worker._timed_execute(second, started=True) == (False, False)
+    assert _reload(db, jobs[1]).state == "done"
 
 
 def test_the_worker_claims_bigger_batches_once_jobs_prove_quick(

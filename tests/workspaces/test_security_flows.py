@@ -1,12 +1,20 @@
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
+import stat
+import zipfile
 from datetime import timedelta
 
 import pyotp
+import pytest
 
-from rapport.core import clock
-from rapport.workspaces import access, auth
+from rapport.core import clock, csvsafe
+from rapport.guard import consent as consents
+from rapport.notifications import notify
+from rapport.workspaces import access, auth, checkpoints, export
 from tests.conftest import PASSWORD, World, csrf_from, sign_in
 
 
@@ -232,3 +240,76 @@ def test_an_owner_cannot_require_a_second_factor_before_having_one(
     assert response.status_code == 422 and "lock yourself out" in response.text
     db.refresh(world.a.organisation)
     assert world.a.organisation.require_totp is False
+
+
+# --- Files and exports (issue 7, item 12) ----------------------------------------------
+
+FORMULA_EMAIL = "=cmd|'/ccalc'!a0@evil.example"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_a_formula_in_an_invitation_is_neutralised_in_the_audit_csv(client, world: World) -> None:
+    """The outside review's payload: invited and signed up with this address, it became the
+    actor of audit events, a cell a spreadsheet would run. It now reads as text."""
+    link = _invite(client, sign_in(client, "alice@example.com"), FORMULA_EMAIL)
+    client.cookies.clear()
+    form = client.get(link)
+    joined = client.post(
+        link,
+        data={"name": "Eve", "password": PASSWORD, "csrf_token": csrf_from(form.text)},
+        follow_redirects=False,
+    )
+    assert joined.status_code == 303, joined.text
+    sign_in(client, "alice@example.com")
+    body = client.get("/w/ws-a/settings/audit.csv").text
+    rows = list(csv.reader(io.StringIO(body)))
+    actors = {row[2] for row in rows[1:]}
+    assert "'" + FORMULA_EMAIL in actors, actors
+    dangerous = [cell for row in rows for cell in row if cell[:1] in ("=", "+", "-", "@", "\t")]
+    assert dangerous == []
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_every_csv_cell_that_a_spreadsheet_would_run_gets_a_quote(start: str) -> None:
+    text = csvsafe.csv_text([["name", "n"], [f"{start}1+1", -3]])
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1] == [f"'{start}1+1", "-3"], "text is quoted, numbers stay numbers"
+
+
+def test_the_export_neutralises_formulas_and_holds_notifications_and_consent_forms(
+    client, db, world: World, settings
+) -> None:
+    token = sign_in(client, "alice@example.com")
+    _invite(client, token, FORMULA_EMAIL)
+    recorded = client.post(
+        "/w/ws-a/guard/consents",
+        data={
+            "csrf_token": token,
+            "person_name": "Eva de Vries",
+            "kind": "testimonial",
+            "signed_on": "2025-05-01",
+        },
+        files={"form_file": ("signed form.pdf", PDF, "application/pdf")},
+        follow_redirects=False,
+    )
+    assert recorded.status_code == 303, recorded.text
+    notify(db, user_ids=[world.alice.id], kind="workspaces.invitation", title="Hello A", body="x",
+           workspace_id=world.a.id, email_via="caller", settings=settings)  # fmt: skip
+    notify(db, user_ids=[world.carol.id], kind="workspaces.invitation", title="Hello B", body="x",
+           workspace_id=world.b.id, email_via="caller", settings=settings)  # fmt: skip
+    db.commit()
+    [consent] = consents.list_consents(db, workspace=world.a)
+    target = settings.data_dir / "export.zip"
+    counts = export.export_workspace(
+        db, workspace=world.a, target=target, data_dir=settings.data_dir
+    )
+    assert counts["consent form"] == 1 and counts["notification"] == 1
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert stat.S_IMODE((settings.data_dir / consent.form_path).stat().st_mode) == 0o600
+    with zipfile.ZipFile(target) as archive:
+        assert archive.read(f"consent-forms/{consent.id}.pdf") == PDF
+        titles = [n["title"] for n in json.loads(archive.read("json/notification.json"))]
+        assert titles == ["Hello A"], "the workspace's notifications, not another's"
+        invitations = archive.read("csv/invitation.csv").decode()
+        assert "'=cmd|" in invitations and "\n=cmd" not in invitations
+        assert checkpoints.CHECKPOINT_FILE in archive.namelist()

@@ -66,6 +66,8 @@ class Job(IdMixin, Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     dedupe_key: Mapped[str | None] = mapped_column(String(200), default=None)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    started_at: Mapped[datetime | None] = mapped_column(default=None)
+    """When the claiming worker began running it; empty while only claimed (prefetched)."""
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
 
 

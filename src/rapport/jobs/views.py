@@ -118,6 +118,7 @@ def _health_context(health: QueueHealth, watchdog_minutes: int) -> dict[str, Any
     return {
         "health": health,
         "stalled": health.is_stalled(watchdog_minutes),
+        "stalls": health.stalls(watchdog_minutes),
         "oldest_age": _age(health.oldest_unclaimed_due_age_seconds),
         "watchdog_minutes": watchdog_minutes,
     }

@@ -22,9 +22,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from rapport.config import Settings, get_settings
 from rapport.core import clock
 from rapport.db import is_postgres, unit_of_work
-from rapport.jobs.models import READY_SQL, Job, WatchdogState, WorkerHeartbeat
+from rapport.jobs.models import READY_SQL, RUNNING_SQL, Job, WatchdogState, WorkerHeartbeat
 from rapport.jobs.queue import count_rows
 from rapport.jobs.registry import job
+from rapport.jobs.worker import HEARTBEAT_MISSING_AFTER
 from rapport.notifications import OutgoingEmail, notify, send_email_now
 from rapport.workspaces import Membership
 
@@ -34,32 +35,113 @@ RENOTIFY_AFTER = timedelta(hours=6)
 STALLED_KIND = "jobs.queue_stalled"
 
 
+LEASE_GRACE = timedelta(seconds=15)
+"""A live worker reaps an expired lease within seconds; one expired longer means nobody does."""
+
+
+@dataclass(frozen=True)
+class Stall:
+    """One reason the queue is not being worked, and since when; ``what`` is English (logs,
+    /healthz); pages render their own translated text from ``kind``."""
+
+    kind: str
+    """``unclaimed`` (due jobs wait), ``expired_leases`` or ``missing_heartbeat``."""
+    count: int
+    since: datetime
+    what: str
+
+
 @dataclass(frozen=True)
 class QueueHealth:
     """``oldest_unclaimed_due_age_seconds`` is None when no job is waiting to run;
-    ``due_count`` counts jobs ready now (due, or failed and past their retry time)."""
+    ``due_count`` counts jobs ready now (due, or failed and past their retry time);
+    ``expired_leases`` running jobs whose lease ran out (their worker died and nobody took them
+    over); ``missing_workers`` workers that stopped beating without stopping."""
 
     oldest_unclaimed_due_age_seconds: float | None
     last_heartbeat_at: datetime | None
     dead_count: int
     due_count: int
+    checked_at: datetime | None = None
+    expired_leases: int = 0
+    oldest_expired_lease_at: datetime | None = None
+    missing_workers: tuple[str, ...] = ()
+    missing_since: datetime | None = None
+
+    def stalls(self, watchdog_minutes: int) -> list[Stall]:
+        """Every reason jobs are not being run, oldest first."""
+        found = []
+        age = self.oldest_unclaimed_due_age_seconds
+        if age is not None and age > watchdog_minutes * 60 and self.checked_at:
+            since = self.checked_at - timedelta(seconds=age)
+            found.append(
+                Stall(
+                    "unclaimed",
+                    self.due_count,
+                    since,
+                    f"{self.due_count} due job(s) waiting unclaimed for {int(age // 60)} min",
+                )
+            )
+        if self.expired_leases and self.oldest_expired_lease_at:
+            found.append(
+                Stall(
+                    "expired_leases",
+                    self.expired_leases,
+                    self.oldest_expired_lease_at,
+                    f"{self.expired_leases} running job(s) whose worker's lease expired: "
+                    "their worker died and no live worker took them over",
+                )
+            )
+        if self.missing_workers and self.missing_since:
+            found.append(
+                Stall(
+                    "missing_heartbeat",
+                    len(self.missing_workers),
+                    self.missing_since,
+                    f"worker(s) {', '.join(self.missing_workers)} stopped sending heartbeats "
+                    "without stopping (killed or hung)",
+                )
+            )
+        return sorted(found, key=lambda stall: stall.since)
 
     def is_stalled(self, watchdog_minutes: int) -> bool:
-        age = self.oldest_unclaimed_due_age_seconds
-        return age is not None and age > watchdog_minutes * 60
+        return bool(self.stalls(watchdog_minutes))
 
 
-def queue_health(session: Session) -> QueueHealth:
+def queue_health(session: Session, *, now: datetime | None = None) -> QueueHealth:
     """Cheap figures for ``/healthz`` and the banner (index-only queries)."""
-    now = clock.now()
+    now = now or clock.now()
     oldest, due = session.execute(
         select(func.min(Job.run_at), func.count()).where(text(READY_SQL), Job.run_at <= now)
     ).one()
     dead = session.scalar(select(func.count()).where(Job.state == "dead")) or 0
     last_seen = session.scalar(select(func.max(WorkerHeartbeat.last_seen_at)))
+    expired, oldest_lease = session.execute(
+        select(func.count(), func.min(Job.lease_until)).where(
+            text(RUNNING_SQL), Job.lease_until < now - LEASE_GRACE
+        )
+    ).one()
+    missing = session.execute(
+        select(WorkerHeartbeat.worker_id, WorkerHeartbeat.last_seen_at)
+        .where(
+            WorkerHeartbeat.stopped_at.is_(None),
+            WorkerHeartbeat.last_seen_at < now - HEARTBEAT_MISSING_AFTER,
+        )
+        .order_by(WorkerHeartbeat.last_seen_at)
+        .limit(20)
+    ).all()
     age = None if oldest is None else max(0.0, (now - clock.as_utc(oldest)).total_seconds())
-    last_seen = None if last_seen is None else clock.as_utc(last_seen)
-    return QueueHealth(age, last_seen, dead, due)
+    return QueueHealth(
+        oldest_unclaimed_due_age_seconds=age,
+        last_heartbeat_at=None if last_seen is None else clock.as_utc(last_seen),
+        dead_count=dead,
+        due_count=due,
+        checked_at=now,
+        expired_leases=expired,
+        oldest_expired_lease_at=None if oldest_lease is None else clock.as_utc(oldest_lease),
+        missing_workers=tuple(str(row[0]) for row in missing),
+        missing_since=clock.as_utc(missing[0][1]) if missing else None,
+    )
 
 
 def check_stalled_queue(
@@ -111,10 +193,11 @@ def _tell_owners(session: Session, health: QueueHealth, settings: Settings) -> l
         select(Membership.user_id).where(Membership.role == "owner").distinct()
     ).all()
     minutes = int((health.oldest_unclaimed_due_age_seconds or 0) // 60)
+    reasons = "; ".join(stall.what for stall in health.stalls(settings.watchdog_minutes))
     body = (
-        f"{health.due_count} background job(s) have been waiting for {minutes} minutes: no worker "
-        "is running. Posts are not published and imports don't run until one is. Start one with "
-        "`rapport worker` (or check that `rapport serve` runs its in-process worker)."
+        f"Background jobs are not being run ({reasons}). Posts are not published and imports "
+        "don't run until a worker runs. Start one with `rapport worker` (or check that "
+        "`rapport serve` runs its in-process worker)."
     )
     result = notify(
         session,
@@ -127,7 +210,8 @@ def _tell_owners(session: Session, health: QueueHealth, settings: Settings) -> l
         settings=settings,
     )
     log.error(
-        "job queue stalled: %d due job(s), oldest %d min; %d owner(s) told",
+        "job queue stalled: %s (%d due, oldest %d min); %d owner(s) told",
+        reasons,
         health.due_count,
         minutes,
         len(owners),

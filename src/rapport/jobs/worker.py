@@ -3,7 +3,10 @@
 Exactly once, as far as the database is concerned: a handler's writes and the job's move to
 ``done`` commit together, and only while this worker still holds the job's lease (same
 ``locked_by`` and ``attempts``). A worker killed mid-job leaves the job ``running`` until its
-lease expires; any live worker then makes it claimable again, counting the lost attempt.
+lease expires; any live worker then makes it claimable again, counting the lost attempt. A job
+the killed worker had only claimed (prefetched, ``started_at`` still empty) is handed back
+without counting an attempt: the start is committed before the handler runs, so a job that
+kills its worker still runs out of attempts.
 """
 
 from __future__ import annotations
@@ -17,12 +20,12 @@ import socket
 import threading
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import FrameType
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -35,7 +38,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.core import clock
@@ -54,6 +57,9 @@ BACKOFF_CAP_SECONDS = 3600.0
 HEARTBEAT_RETENTION = timedelta(days=7)
 QUICK_JOB_SECONDS = 0.02
 QUICK_JOB_BATCH = 32
+HEARTBEAT_MISSING_AFTER = timedelta(seconds=60)
+"""A worker that hasn't beaten for this long (it beats every few seconds) and never said it
+stopped was killed or hangs."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,10 @@ class ClaimedJob:
     workspace_id: int | None
     worker_id: str
 
+
+Taken = ClaimedJob | Literal[False] | None
+"""What asking for the next queued job gives: a job, False (none queued) or None (stop)."""
+TakeNext = Callable[[], Taken]
 
 _current_job: ContextVar[ClaimedJob | None] = ContextVar("rapport_current_job", default=None)
 
@@ -122,6 +132,7 @@ def claim_jobs(
         "locked_by": worker_id,
         "lease_until": now + timedelta(seconds=lease_seconds),
         "attempts": Job.attempts + 1,
+        "started_at": None,
     }
     if is_postgres(session):
         picked = ready.with_for_update(skip_locked=True).cte("picked")
@@ -171,9 +182,67 @@ _MARK_DONE = (
 )
 
 
+_MARK_STARTED = (
+    update(_JOBS)
+    .where(
+        _JOBS.c.id == bindparam("b_id"),
+        _JOBS.c.state == "running",
+        _JOBS.c.locked_by == bindparam("b_worker"),
+        _JOBS.c.attempts == bindparam("b_attempts"),
+    )
+    .values(started_at=bindparam("b_started", type_=_JOBS.c.started_at.type))
+)
+
+
+_START_NEXT = (
+    update(_JOBS)
+    .where(
+        _JOBS.c.id == bindparam("nb_id"),
+        _JOBS.c.state == "running",
+        _JOBS.c.locked_by == bindparam("nb_worker"),
+        _JOBS.c.attempts == bindparam("nb_attempts"),
+    )
+    .values(started_at=bindparam("nb_started", type_=_JOBS.c.started_at.type))
+)
+_DONE_CTE = _MARK_DONE.returning(_JOBS.c.id).cte("done_mark")
+_START_CTE = _START_NEXT.returning(_JOBS.c.id).cte("start_mark")
+_DONE_AND_START = select(
+    select(func.count()).select_from(_DONE_CTE).scalar_subquery(),
+    select(func.count()).select_from(_START_CTE).scalar_subquery(),
+)
+
+
 def _mark_done(session: Session, job: ClaimedJob, stats: dict[str, Any]) -> bool:
     """Record the job as done, only while this worker still holds it; False when it lost it."""
     return session.connection().execute(_MARK_DONE, _done_params(job, stats)).rowcount == 1
+
+
+def _start_params(job: ClaimedJob) -> dict[str, Any]:
+    return {
+        "b_id": job.id,
+        "b_worker": job.worker_id,
+        "b_attempts": job.attempts,
+        "b_started": clock.now(),
+    }
+
+
+def _mark_started(conn: Connection, job: ClaimedJob) -> bool:
+    return conn.execute(_MARK_STARTED, _start_params(job)).rowcount == 1
+
+
+def _finish_in_one_statement(
+    conn: Connection, job: ClaimedJob, stats: dict[str, Any], upcoming: ClaimedJob | None
+) -> tuple[bool, bool]:
+    """PostgreSQL, autocommit: the done-mark and the next job's start-mark as one statement
+    (two data-modifying CTEs), so starting the next job costs no commit of its own."""
+    if upcoming is None:
+        return conn.execute(_MARK_DONE, _done_params(job, stats)).rowcount == 1, False
+    params = {
+        **_done_params(job, stats),
+        **{f"n{k}": v for k, v in _start_params(upcoming).items()},
+    }
+    done, marked = conn.execute(_DONE_AND_START, params).one()
+    return bool(done), bool(marked)
 
 
 def _done_params(job: ClaimedJob, stats: dict[str, Any]) -> dict[str, Any]:
@@ -203,6 +272,10 @@ def reap_expired_leases(session: Session, *, now: datetime | None = None) -> int
         + func.coalesce(Job.locked_by, "?")
         + literal(" stopped or stalled while running it.")
     )
+    unstarted = update(Job).where(expired, Job.started_at.is_(None))
+    unstarted = unstarted.values(
+        state="due", attempts=Job.attempts - 1, lease_until=None, locked_by=None
+    )
     dead = update(Job).where(expired, Job.attempts >= Job.max_attempts)
     dead = dead.values(state="dead", finished_at=now, lease_until=None, last_error=message)
     retry = (
@@ -211,11 +284,26 @@ def reap_expired_leases(session: Session, *, now: datetime | None = None) -> int
         .values(state="failed", run_at=now, lease_until=None, last_error=message)
     )
     count = 0
-    for stmt in (dead, retry):
+    for stmt in (unstarted, dead, retry):
         count += count_rows(session, stmt)
     if count:
         log.warning("reaped %d job(s) whose worker stopped mid-run", count)
     return count
+
+
+def retire_missing_workers(session: Session, *, now: datetime | None = None) -> list[str]:
+    """Mark workers that stopped beating as stopped (at their last beat): called by a live
+    worker after it has reaped their leases, so health reports them until someone took over."""
+    now = now or clock.now()
+    gone = WorkerHeartbeat.stopped_at.is_(None) & (
+        WorkerHeartbeat.last_seen_at < now - HEARTBEAT_MISSING_AFTER
+    )
+    ids = list(session.scalars(select(WorkerHeartbeat.worker_id).where(gone)))
+    if ids:
+        stmt = update(WorkerHeartbeat).where(gone, WorkerHeartbeat.worker_id.in_(ids))
+        count_rows(session, stmt.values(stopped_at=WorkerHeartbeat.last_seen_at))
+        log.warning("worker(s) %s stopped beating without stopping: taken over", ", ".join(ids))
+    return ids
 
 
 def renew_leases(
@@ -298,8 +386,14 @@ class Worker:
         with unit_of_work(self._factory) as session:
             reap_expired_leases(session)
         jobs = self._claim(self._max_held())
-        for job in jobs:
-            self._timed_execute(job)
+        pending = iter(jobs)
+        job: ClaimedJob | Literal[False] | None = next(pending, None)
+        started = False
+        while job:
+            taken, started = self._timed_execute(
+                job, started=started, take_next=lambda: next(pending, None)
+            )
+            job = taken if taken is not False else next(pending, None)
         return len(jobs)
 
     def _max_held(self) -> int:
@@ -313,12 +407,18 @@ class Worker:
             max(self._prefetch, QUICK_JOB_BATCH) if quick else self._prefetch
         )
 
-    def _timed_execute(self, job: ClaimedJob) -> None:
-        started = time.perf_counter()
-        self._execute(job)
-        elapsed = time.perf_counter() - started
+    def _timed_execute(
+        self, job: ClaimedJob, *, started: bool = False, take_next: TakeNext | None = None
+    ) -> tuple[Taken, bool]:
+        """Run ``job`` (already marked started when ``started``). When it succeeds,
+        ``take_next`` is asked for the next job, whose start then commits with this job's
+        result; returns what it gave (False: it wasn't asked) and whether that start is marked."""
+        began = time.perf_counter()
+        _state, taken, marked = self._execute_next(job, started=started, take_next=take_next)
+        elapsed = time.perf_counter() - began
         with self._cond:
             self._seconds_per_job = 0.8 * self._seconds_per_job + 0.2 * elapsed
+        return taken, marked
 
     def run_until_empty(self) -> int:
         """Run until no job is due (retries scheduled later don't count); returns how many ran.
@@ -329,8 +429,12 @@ class Worker:
             return self.run(stop_when_idle=True)
         self.beat()
         total = 0
-        while ran := self.run_once():
-            total += ran
+        try:
+            while ran := self.run_once():
+                total += ran
+        finally:  # a worker that ends says so, or health would report it missing
+            with unit_of_work(self._factory) as session:
+                _touch_heartbeat(session, self, stopped=True)
         return total
 
     # -- threaded API ------------------------------------------------------------------------
@@ -414,14 +518,30 @@ class Worker:
         return claimed
 
     def _executor_loop(self) -> None:
-        while (job := self._queue.get()) is not None:
+        """Take jobs from the queue. While more are queued, the next one is taken before this
+        one finishes, so its start is committed with this one's result (no extra commit)."""
+        job: Taken = self._queue.get()
+        started = False
+        while job:
+            taken: Taken = False
             try:
-                self._timed_execute(job)
+                taken, started = self._timed_execute(
+                    job, started=started, take_next=self._queued_job
+                )
             finally:
                 with self._cond:
                     self._held -= 1
                     self._executed += 1
                     self._cond.notify_all()
+            job = self._queue.get() if taken is False else taken  # None: the shutdown sentinel
+
+    def _queued_job(self) -> Taken:
+        """The next queued job, None for the shutdown sentinel, False when the queue is empty.
+        Asked only once a job's handler returned, so idle threads took what they could."""
+        try:
+            return self._queue.get_nowait()
+        except queue.Empty:
+            return False
 
     def _heartbeat_loop(self) -> None:
         while not self._stop.wait(self.heartbeat_seconds):
@@ -468,6 +588,7 @@ class Worker:
                 _touch_heartbeat(session, self)
                 renew_leases(session, worker_id=self.worker_id, lease_seconds=self.lease_seconds)
                 reap_expired_leases(session)
+                retire_missing_workers(session)
             if self._scheduler is not None:
                 with unit_of_work(self._factory) as session:
                     self._scheduler.tick(session)
@@ -485,15 +606,25 @@ class Worker:
 
     def _execute(self, job: ClaimedJob) -> str:
         """Run one claimed job; returns its new state (or ``lost`` when the lease was lost)."""
+        return self._execute_next(job)[0]
+
+    def _execute_next(
+        self, job: ClaimedJob, *, started: bool = False, take_next: TakeNext | None = None
+    ) -> tuple[str, Taken, bool]:
+        """Run one claimed job: its new state (or ``lost``), the job ``take_next`` gave (False
+        when not asked) and whether that job's start was committed with this one's result."""
         job_type = get_job_type(job.kind)
+        if not started and not self._start(job):
+            return "lost", False, False
         token = _current_job.set(job)
-        started = time.perf_counter()
+        began = time.perf_counter()
+        taken: list[Taken] = [False]  # what take_next gave, kept even when committing fails
         try:
             if job_type is None:
                 raise UnknownJobKind(f"no handler is registered for job kind {job.kind!r}")
-            state, stats = self._run_handler(job, job_type)
+            state, stats, marked = self._run_handler(job, job_type, take_next, taken)
         except Exception as exc:
-            return self._record_failure(job, job_type, exc)
+            return self._record_failure(job, job_type, exc), taken[0], False
         finally:
             _current_job.reset(token)
         if state == "lost":
@@ -503,15 +634,46 @@ class Worker:
                 job.kind,
             )
         else:
-            elapsed_ms = (time.perf_counter() - started) * 1000
+            elapsed_ms = (time.perf_counter() - began) * 1000
             log.info("job #%d %s done in %.0f ms: %s", job.id, job.kind, elapsed_ms, stats)
-        return state
+        return state, taken[0], marked
 
-    def _run_handler(self, job: ClaimedJob, job_type: JobType) -> tuple[str, dict[str, Any]]:
+    def _start(self, job: ClaimedJob) -> bool:
+        """Mark the job started; False (the job is left to its lease) when that fails."""
+        try:
+            if self._mark_started(job):
+                return True
+            log.warning("job #%d %s: lease lost before it started", job.id, job.kind)
+        except Exception:
+            log.exception(
+                "job #%d %s: could not mark it started; its lease will lapse", job.id, job.kind
+            )
+        return False
+
+    def _mark_started(self, job: ClaimedJob) -> bool:
+        """Commit that the job starts now (so a crash from here on counts as an attempt);
+        False when the lease was lost. One statement; autocommit on PostgreSQL."""
+        with self._factory() as session:
+            bind = session.get_bind()
+            if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+                with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                    return _mark_started(conn, job)
+            started = _mark_started(session.connection(), job)
+            session.commit()
+            return started
+
+    def _run_handler(
+        self, job: ClaimedJob, job_type: JobType, take_next: TakeNext | None, taken: list[Taken]
+    ) -> tuple[str, dict[str, Any], bool]:
+        """Run the handler and commit its writes with the done-mark and the start-mark of the
+        job ``take_next`` gives (put in ``taken``); returns the state, the stats and whether
+        that job was marked started."""
         with self._factory() as session:
             stats = job_type.func(session, job.payload) or {}
             if not isinstance(stats, dict):
                 raise TypeError(f"job {job.kind} returned {type(stats).__name__}, not a stats dict")
+            taken[0] = take_next() if take_next else False
+            upcoming = taken[0] or None
             bind = session.get_bind()
             if (
                 not session.in_transaction()
@@ -521,13 +683,14 @@ class Worker:
                 # The handler wrote nothing (an email, a call to a network): the done-mark is
                 # one statement, atomic alone, so it needs no BEGIN/COMMIT round trips.
                 with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                    done = conn.execute(_MARK_DONE, _done_params(job, stats)).rowcount == 1
-                return ("done" if done else "lost"), stats
+                    done, marked = _finish_in_one_statement(conn, job, stats, upcoming)
+                return ("done" if done else "lost"), stats, marked
             if not _mark_done(session, job, stats):
                 session.rollback()
-                return "lost", stats
+                return "lost", stats, False
+            marked = upcoming is not None and _mark_started(session.connection(), upcoming)
             session.commit()
-        return "done", stats
+        return "done", stats, marked
 
     def _record_failure(self, job: ClaimedJob, job_type: JobType | None, exc: Exception) -> str:
         now = clock.now()

@@ -21,6 +21,7 @@ from rapport.web.limits import RequestLimits
 from rapport.web.middleware import LocaleMiddleware
 from rapport.web.security import SecurityHeaders
 from rapport.web.templating import make_templates
+from rapport.workspaces import configure_audit_key
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -58,7 +59,7 @@ def create_app(
     settings: Settings | None = None, sessions: sessionmaker[Session] | None = None
 ) -> FastAPI:
     settings = settings or get_settings()
-    settings.ensure_secret_key()
+    configure_audit_key(settings.ensure_secret_key())
     import_all_models()
     app = FastAPI(
         title="Rapport",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -16,7 +17,9 @@ router = APIRouter()
 
 @router.get("/healthz", tags=["health"])
 def healthz(request: Request) -> JSONResponse:
-    """`ok`, or `degraded` with the reason: database down, or due jobs nobody claims."""
+    """`ok`; `down` when the database doesn't answer; `degraded` when jobs are not being run
+    (due jobs nobody claims, running jobs whose worker's lease expired, a worker that stopped
+    beating without stopping), with what and since when under `stalled`."""
     body: dict[str, Any] = {"status": "ok"}
     session = request.app.state.session_factory()
     try:
@@ -28,18 +31,26 @@ def healthz(request: Request) -> JSONResponse:
         return JSONResponse(body, status_code=503)
     finally:
         session.close()
-    stalled = health.is_stalled(request.app.state.settings.watchdog_minutes)
+    stalls = health.stalls(request.app.state.settings.watchdog_minutes)
     body["workers"] = {
-        "last_heartbeat_at": health.last_heartbeat_at.isoformat()
-        if health.last_heartbeat_at
-        else None
+        "last_heartbeat_at": _iso(health.last_heartbeat_at),
+        "missing": list(health.missing_workers),
     }
     body["jobs"] = {
         "due": health.due_count,
         "dead": health.dead_count,
         "oldest_unclaimed_due_age_seconds": health.oldest_unclaimed_due_age_seconds,
-        "stalled": stalled,
+        "expired_leases": health.expired_leases,
+        "stalled": bool(stalls),
     }
-    if stalled:
+    if stalls:
         body["status"] = "degraded"
+        body["stalled"] = [
+            {"kind": s.kind, "what": s.what, "count": s.count, "since": _iso(s.since)}
+            for s in stalls
+        ]
     return JSONResponse(body)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

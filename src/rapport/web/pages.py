@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from rapport.core.i18n import gettext as _
 from rapport.errors import RapportError
-from rapport.jobs.watchdog import queue_health
+from rapport.jobs.watchdog import Stall, queue_health
 from rapport.notifications import unread_count
 from rapport.web.deps import ANON_CSRF_COOKIE, Auth, get_db, optional_auth
 from rapport.web.templating import LAST_WORKSPACE_COOKIE
@@ -35,10 +35,10 @@ def sections() -> list[tuple[str, str]]:
     ]
 
 
-def _queue_stalled(request: Request, db: Session) -> bool:
-    """Due jobs waiting unclaimed past the watchdog limit: no worker is running."""
-    age = queue_health(db).oldest_unclaimed_due_age_seconds
-    return age is not None and age > request.app.state.settings.watchdog_minutes * 60
+def _queue_stalled(request: Request, db: Session) -> list[Stall]:
+    """Why jobs are not being run (empty when they are): due jobs nobody claims, expired
+    leases of a dead worker, a worker whose heartbeat is missing."""
+    return queue_health(db).stalls(request.app.state.settings.watchdog_minutes)
 
 
 def load_shell(

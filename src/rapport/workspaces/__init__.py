@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rapport.workspaces.audit import configure_key as configure_audit_key
 from rapport.workspaces.audit import record as record_audit
 from rapport.workspaces.models import Membership, User, Workspace
 from rapport.workspaces.roles import can
@@ -16,6 +17,7 @@ __all__ = [
     "User",
     "Workspace",
     "can",
+    "configure_audit_key",
     "get_workspace_by_slug",
     "record_audit",
     "workspace_for_member",

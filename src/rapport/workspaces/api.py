@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from rapport.errors import ValidationFailed
 from rapport.web.deps import AuthDep, DbDep, IdPath, SettingsDep, WorkspaceCtx, require
-from rapport.workspaces import access, audit, outbox, service
+from rapport.workspaces import access, audit, checkpoints, outbox, service
 from rapport.workspaces.models import Workspace
 from rapport.workspaces.schemas import (
     AuditEventRead,
@@ -157,6 +157,7 @@ def revoke_token(
 @router.get(WS + "/audit", response_model=AuditPage)
 def audit_events(
     db: DbDep,
+    settings: SettingsDep,
     ctx: Annotated[WorkspaceCtx, Depends(require("audit.view"))],
     action: Annotated[str, Query(max_length=80)] = "",
     actor: Annotated[str, Query(max_length=200)] = "",
@@ -167,7 +168,8 @@ def audit_events(
     events, total = audit.list_events(
         db, workspace_id=ctx.workspace.id, filters=filters, limit=limit, offset=offset
     )
-    intact = audit.verify_chain(db, workspace_id=ctx.workspace.id) is None
+    marks = checkpoints.marks_for(settings.data_dir, ctx.workspace.id)
+    intact = audit.verify_chain(db, workspace_id=ctx.workspace.id, marks=marks) is None
     return AuditPage(
         items=[AuditEventRead.model_validate(e) for e in events], total=total, chain_intact=intact
     )

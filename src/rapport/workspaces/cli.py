@@ -10,11 +10,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from rapport.cli_support import fail, sessions
+from rapport.config import get_settings
 from rapport.db import unit_of_work
 from rapport.errors import RapportError
-from rapport.workspaces import access, audit, export, service
+from rapport.workspaces import access, audit, checkpoints, export, service
 from rapport.workspaces.models import Workspace
 from rapport.workspaces.roles import ROLES
 
@@ -99,25 +101,72 @@ def create_token(
 @audit_app.command("verify")
 def verify(
     workspace: Annotated[str | None, typer.Option(help="Only this workspace (slug).")] = None,
+    checkpoints_from: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--checkpoints",
+            help="Also compare with the checkpoints in this file, backup (.tar.gz) or export "
+            "(.zip) — e.g. a copy kept on another machine. Repeatable.",
+        ),
+    ] = None,
 ) -> None:
-    """Check every workspace's hash chain; names the first broken link. Exit 1 when broken."""
+    """Check every workspace's keyed hash chain and compare its head with the checkpoints kept
+    outside the database; names the first broken link. Exit 1 when anything is wrong."""
+    logs = _checkpoint_logs(checkpoints_from or [])
     broken = False
+    for log in logs:
+        for line in log.unreadable:
+            broken = True
+            console.print(f"[red]BROKEN[/red] checkpoints: {line}")
     with unit_of_work(sessions()) as db:
-        query = select(Workspace).order_by(Workspace.slug)
-        if workspace:
-            query = query.where(Workspace.slug == workspace)
-        targets = list(db.scalars(query))
-        if workspace and not targets:
-            raise fail(f"No workspace “{workspace}”. See `rapport workspace list`.")
-        for ws in targets:
-            problem = audit.verify_chain(db, workspace_id=ws.id)
-            if problem:
-                broken = True
-                console.print(f"[red]BROKEN[/red] {ws.slug}: event {problem.seq} {problem.reason}")
-            else:
-                console.print(f"[green]ok[/green] {ws.slug}")
+        for ws in _verify_targets(db, workspace):
+            marks = [mark for log in logs for mark in log.marks_for(ws.id)]
+            report = audit.check_chain(db, workspace_id=ws.id, marks=marks)
+            broken |= _print_report(ws.slug, report)
+    if not any(log.checkpoints for log in logs):
+        console.print(
+            "note: no checkpoints yet, so deleting the newest events would not show. They are "
+            "written every ten minutes by the worker and at every backup."
+        )
     if broken:
         raise typer.Exit(1)
+
+
+def _checkpoint_logs(extra: list[Path]) -> list[checkpoints.CheckpointLog]:
+    data_dir = get_settings().data_dir
+    logs = [checkpoints.load(data_dir / checkpoints.CHECKPOINT_FILE)]
+    for path in extra:
+        try:
+            logs.append(checkpoints.load_any(path))
+        except ValueError as exc:
+            raise fail(str(exc)) from None
+    return logs
+
+
+def _verify_targets(db: Session, workspace: str | None) -> list[Workspace]:
+    query = select(Workspace).order_by(Workspace.slug)
+    if workspace:
+        query = query.where(Workspace.slug == workspace)
+    targets = list(db.scalars(query))
+    if workspace and not targets:
+        raise fail(f"No workspace “{workspace}”. See `rapport workspace list`.")
+    return targets
+
+
+def _print_report(slug: str, report: audit.ChainReport) -> bool:
+    """One line per workspace; returns whether the chain is broken."""
+    if report.problem:
+        console.print(
+            f"[red]BROKEN[/red] {slug}: event {report.problem.seq} {report.problem.reason}"
+        )
+        return True
+    details = f"{report.events} events"
+    if report.latest_mark:
+        mark = report.latest_mark
+        when = mark.taken_at.isoformat(timespec="seconds")
+        details += f"; matches the {mark.source} of event {mark.seq} taken {when}"
+    console.print(f"[green]ok[/green] {slug}: {details}")
+    return False
 
 
 def export_command(
@@ -131,7 +180,9 @@ def export_command(
     try:
         with unit_of_work(sessions()) as db:
             ws = service.get_workspace_by_slug(db, slug=workspace)
-            counts = export.export_workspace(db, workspace=ws, target=target)
+            counts = export.export_workspace(
+                db, workspace=ws, target=target, data_dir=get_settings().data_dir
+            )
     except RapportError as exc:
         raise fail(exc.message) from None
     console.print(f"Wrote {target}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))

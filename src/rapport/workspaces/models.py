@@ -162,3 +162,5 @@ class AuditEvent(IdMixin, WorkspaceMixin, Base):
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(24), default="", server_default="")
+    """Which audit key signed ``hash`` (HMAC-SHA256); empty for legacy, unkeyed SHA-256 events."""

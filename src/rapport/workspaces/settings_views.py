@@ -15,7 +15,7 @@ from rapport.db import all_or_nothing
 from rapport.errors import RapportError, ValidationFailed
 from rapport.web.deps import AuthDep, DbDep, IdPath, SettingsDep, WorkspaceCtx, require
 from rapport.web.pages import form_errors, redirect, render
-from rapport.workspaces import access, audit, auth, outbox, service
+from rapport.workspaces import access, audit, auth, checkpoints, outbox, service
 from rapport.workspaces.roles import PERMISSIONS, ROLE_LABELS, ROLES
 
 router = APIRouter()
@@ -292,6 +292,7 @@ def _audit_filter(action: str, actor: str, object_type: str) -> audit.AuditFilte
 def audit_trail(
     request: Request,
     db: DbDep,
+    settings: SettingsDep,
     ctx: AuditCtx,
     action: str = "",
     actor: str = "",
@@ -306,7 +307,11 @@ def audit_trail(
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
     )
-    problem = audit.verify_chain(db, workspace_id=ctx.workspace.id)
+    problem = audit.verify_chain(
+        db,
+        workspace_id=ctx.workspace.id,
+        marks=checkpoints.marks_for(settings.data_dir, ctx.workspace.id),
+    )
     context = {
         "title": _("Audit trail"),
         "tab": "audit",

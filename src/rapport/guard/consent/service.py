@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from rapport.core import clock
+from rapport.core.files import create_private, make_private_dir
 from rapport.errors import Conflict, NotFound, ValidationFailed
 from rapport.guard.consent.models import Consent
 from rapport.guard.detect.model import CONSENT_KINDS
@@ -128,8 +129,9 @@ def _store_form(form: Attachment, *, data_dir: Path, workspace_id: int) -> tuple
     content_type, ext = sniff_form(form)
     relative = Path("uploads") / str(workspace_id) / f"{secrets.token_hex(16)}{ext}"
     target = data_dir / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(form.data)
+    make_private_dir(target.parent)
+    with create_private(target) as handle:  # forms name patients: owner-only, like the database
+        handle.write(form.data)
     return str(relative), content_type
 
 
