@@ -59,13 +59,17 @@ def serve(
     from rapport.web.serve import serve as run_server
 
     settings = _settings()
-    run_server(
-        settings,
-        host=host or settings.host,
-        port=port or settings.port,
-        upgrade=upgrade and settings.upgrade_on_start,
-        worker=settings.run_worker_in_process if worker is None else worker,
-    )
+    try:
+        settings.check_for_production()
+        run_server(
+            settings,
+            host=host or settings.host,
+            port=port or settings.port,
+            upgrade=upgrade and settings.upgrade_on_start,
+            worker=settings.run_worker_in_process if worker is None else worker,
+        )
+    except ConfigError as exc:
+        raise fail(str(exc), 2) from None
 
 
 @db_app.command("upgrade")

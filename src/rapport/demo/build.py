@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -179,7 +180,8 @@ def _print(
 ) -> None:
     console = Console()
     console.print(
-        f"\n[bold]Demo ready:[/bold] Lakeside Family Practice — sign in at {settings.base_url}/login"
+        "\n[bold]Demo ready:[/bold] Lakeside Family Practice. Start the server with "
+        f"`rapport serve`, then sign in at {escape(settings.public_url())}/login"
     )
     console.print("Workspaces: " + ", ".join(slugs))
     table = Table("role", "login", "password")

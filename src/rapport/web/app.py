@@ -56,6 +56,7 @@ def create_app(
     settings: Settings | None = None, sessions: sessionmaker[Session] | None = None
 ) -> FastAPI:
     settings = settings or get_settings()
+    settings.check_for_production()
     settings.ensure_secret_key()
     import_all_models()
     app = FastAPI(

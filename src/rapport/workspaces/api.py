@@ -6,10 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
+from rapport.config import Settings
 from rapport.errors import ValidationFailed
 from rapport.web.deps import AuthDep, DbDep, IdPath, SettingsDep, WorkspaceCtx, require
+from rapport.web.links import PublicUrl
 from rapport.workspaces import access, audit, outbox, service
-from rapport.workspaces.models import Workspace
+from rapport.workspaces.models import Invitation, Workspace
 from rapport.workspaces.schemas import (
     AuditEventRead,
     AuditPage,
@@ -104,20 +106,26 @@ def remove_member(
     return Response(status_code=204)
 
 
-@router.post(WS + "/invitations", response_model=InvitationRead, status_code=201)
-def invite(
-    body: InvitationCreate,
-    db: DbDep,
-    settings: SettingsDep,
-    ctx: Annotated[WorkspaceCtx, Depends(require("members.manage"))],
+MembersCtx = Annotated[WorkspaceCtx, Depends(require("members.manage"))]
+
+
+def _sent(
+    settings: Settings, public_url: str, ctx: WorkspaceCtx, invitation: Invitation, token: str
 ) -> InvitationRead:
-    invitation, token = access.invite(
-        db, workspace=ctx.workspace, email=body.email, role=body.role, actor=ctx.actor
-    )
+    """Email the invitation; the link is in the answer only when no SMTP server is set."""
     emailed = outbox.send_invitation(
-        settings, invitation=invitation, workspace=ctx.workspace, inviter=ctx.user, token=token
+        settings,
+        public_url=public_url,
+        invitation=invitation,
+        workspace=ctx.workspace,
+        inviter=ctx.user,
+        token=token,
     )
-    link = None if emailed else outbox.invitation_link(settings, token)
+    link = None if emailed else outbox.invitation_link(public_url, token)
+    return _invitation_read(invitation, link)
+
+
+def _invitation_read(invitation: Invitation, link: str | None = None) -> InvitationRead:
     return InvitationRead(
         id=invitation.id,
         email=invitation.email,
@@ -125,6 +133,47 @@ def invite(
         expires_at=invitation.expires_at,
         link=link,
     )
+
+
+@router.get(WS + "/invitations", response_model=list[InvitationRead])
+def list_invitations(db: DbDep, ctx: MembersCtx) -> list[InvitationRead]:
+    return [_invitation_read(i) for i in access.list_invitations(db, workspace=ctx.workspace)]
+
+
+@router.post(WS + "/invitations", response_model=InvitationRead, status_code=201)
+def invite(
+    body: InvitationCreate,
+    db: DbDep,
+    settings: SettingsDep,
+    public_url: PublicUrl,
+    ctx: MembersCtx,
+) -> InvitationRead:
+    invitation, token = access.invite(
+        db, workspace=ctx.workspace, email=body.email, role=body.role, actor=ctx.actor
+    )
+    return _sent(settings, public_url, ctx, invitation, token)
+
+
+@router.post(WS + "/invitations/{invitation_id}/resend", response_model=InvitationRead)
+def resend_invitation(
+    invitation_id: IdPath,
+    db: DbDep,
+    settings: SettingsDep,
+    public_url: PublicUrl,
+    ctx: MembersCtx,
+) -> InvitationRead:
+    invitation, token = access.resend_invitation(
+        db, workspace=ctx.workspace, invitation_id=invitation_id, actor=ctx.actor
+    )
+    return _sent(settings, public_url, ctx, invitation, token)
+
+
+@router.delete(WS + "/invitations/{invitation_id}", status_code=204)
+def cancel_invitation(invitation_id: IdPath, db: DbDep, ctx: MembersCtx) -> Response:
+    access.cancel_invitation(
+        db, workspace=ctx.workspace, invitation_id=invitation_id, actor=ctx.actor
+    )
+    return Response(status_code=204)
 
 
 @router.get(WS + "/tokens", response_model=list[TokenRead])
