@@ -14,7 +14,7 @@ from rapport.jobs.watchdog import queue_health
 router = APIRouter()
 
 
-@router.get("/healthz", tags=["health"])
+@router.get("/healthz", tags=["health"], summary="Check that Rapport is healthy")
 def healthz(request: Request) -> JSONResponse:
     """`ok`, or `degraded` with the reason: database down, or due jobs nobody claims."""
     body: dict[str, Any] = {"status": "ok"}
