@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from rapport import __version__, dbadmin
+from rapport.cli_progress import progress
 from rapport.cli_support import fail
 from rapport.config import ConfigError, Settings, get_settings
 from rapport.guard.cli import app as guard_app
@@ -89,7 +90,8 @@ def backup(
     target = out or settings.data_dir / "backups" / "rapport-backup.tar.gz"
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        dbadmin.backup(settings.resolved_database_url, target)
+        with progress("Backing up the database"):
+            dbadmin.backup(settings.resolved_database_url, target)
     except dbadmin.BackupError as exc:
         raise fail(str(exc)) from None
     typer.echo(f"Backup written to {target}")
@@ -107,7 +109,8 @@ def restore(
     if not yes:
         typer.confirm("This replaces everything in the database. Continue?", abort=True)
     try:
-        manifest = dbadmin.restore(settings.resolved_database_url, archive)
+        with progress("Restoring the database"):
+            manifest = dbadmin.restore(settings.resolved_database_url, archive)
     except dbadmin.BackupError as exc:
         raise fail(str(exc)) from None
     typer.echo(f"Restored a backup of Rapport {manifest['version']}")

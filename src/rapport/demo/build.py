@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from rapport import dbadmin
+from rapport.cli_progress import Step, progress
 from rapport.config import Settings
 from rapport.core import clock
 from rapport.db import get_engine, session_factory, unit_of_work
@@ -118,16 +119,22 @@ def _history(
     clock.set_clock(None)
 
 
-def build_demo(db: Session) -> DemoResult:
+def _no_step(_what: str) -> None:
+    """Where nobody watches the progress (tests, the e2e server)."""
+
+
+def build_demo(db: Session, step: Step = _no_step) -> DemoResult:
     try:
-        return _build(db)
+        return _build(db, step)
     finally:
         clock.set_clock(None)
 
 
-def _build(db: Session) -> DemoResult:
+def _build(db: Session, step: Step) -> DemoResult:
     random.seed(7)
+    step("removing the previous demo")
     _remove_previous(db)
+    step("people")
     _travel(0, 14)
     org = service.create_organisation(db, name="Lakeside Family Practice", slug=DEMO_ORG_SLUG)
     users = {
@@ -145,6 +152,7 @@ def _build(db: Session) -> DemoResult:
         (US_CLINIC, "lakeside-madison", US_STAFF),
         (NL_DENTAL, "lakeside-utrecht", NL_STAFF),
     ):
+        step(f"workspace {slug}")
         _travel(0, 14)
         ws = service.create_workspace(
             db, organisation=org, details=details, slug=slug, actor=users["owner"]
@@ -163,14 +171,20 @@ def _build(db: Session) -> DemoResult:
     return DemoResult(workspaces, users)
 
 
+DEMO_STEPS = 6  # the step() calls in run_demo and _build
+
+
 def run_demo(settings: Settings) -> DemoResult:
     url = settings.resolved_database_url
-    dbadmin.upgrade(url)
-    with unit_of_work(session_factory(get_engine(url))) as db:
-        result = build_demo(db)
-        slugs = [w.slug for w in result.workspaces]
-        logins = [(role, result.users[role].email) for role in ROLES]
-        count = db.scalar(select(Organisation.id).where(Organisation.slug == DEMO_ORG_SLUG))
+    with progress("Creating the demo", total=DEMO_STEPS) as step:
+        step("migrating the database")
+        dbadmin.upgrade(url)
+        with unit_of_work(session_factory(get_engine(url))) as db:
+            result = build_demo(db, step)
+            slugs = [w.slug for w in result.workspaces]
+            logins = [(role, result.users[role].email) for role in ROLES]
+            count = db.scalar(select(Organisation.id).where(Organisation.slug == DEMO_ORG_SLUG))
+            step("saving")
     _print(settings, slugs, logins, count)
     return result
 
