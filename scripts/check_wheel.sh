@@ -48,37 +48,42 @@ if [[ $demo_output != *"http://127.0.0.1:$port/login"* ]]; then
   echo "$demo_output"; echo "check-wheel: rapport demo did not print where it serves"; exit 1
 fi
 
-rapport serve --no-worker > serve.log 2>&1 &
+rapport serve > serve.log 2>&1 &
 server_pid=$!
 
 python - "$port" <<'PY' || { echo "$(<serve.log)"; exit 1; }
 """Wait for the server, then fetch a page, a stylesheet and a script."""
 import sys
 import time
+import urllib.error
 import urllib.request
 
 base = f"http://127.0.0.1:{sys.argv[1]}"
-checks = [
-    ("/login", "text/html", b"<form"),
-    ("/static/vendor/bootstrap.min.css", "text/css", b"Bootstrap"),
-    ("/static/rapport.css", "text/css", b""),
-    ("/static/vendor/htmx.min.js", "javascript", b"htmx"),
+checks = [  # path, Accept-Language, content type, a marker in the body
+    ("/login", "en", "text/html", b"<form"),
+    ("/login", "nl", "text/html", "Meld u aan bij Rapport".encode()),  # the .po file shipped
+    ("/static/vendor/bootstrap.min.css", "en", "text/css", b"Bootstrap"),
+    ("/static/rapport.css", "en", "text/css", b""),
+    ("/static/vendor/htmx.min.js", "en", "javascript", b"htmx"),
 ]
 deadline = time.monotonic() + 60
 while True:
     try:
         urllib.request.urlopen(base + "/healthz", timeout=2)
         break
+    except urllib.error.HTTPError:
+        break  # it answers (503 while degraded is still an answer)
     except OSError:
         if time.monotonic() > deadline:
             sys.exit("check-wheel: the server did not answer within 60 s")
         time.sleep(0.3)
-for path, content_type, marker in checks:
-    with urllib.request.urlopen(base + path, timeout=10) as response:
+for path, language, content_type, marker in checks:
+    request = urllib.request.Request(base + path, headers={"Accept-Language": language})
+    with urllib.request.urlopen(request, timeout=10) as response:
         body = response.read()
         got = response.headers.get("content-type", "")
         if response.status != 200 or content_type not in got or marker not in body:
             sys.exit(f"check-wheel: {path} answered {response.status} {got} ({len(body)} bytes)")
-        print(f"check-wheel: {path} 200 {got} {len(body)} bytes")
+        print(f"check-wheel: {path} ({language}) 200 {got} {len(body)} bytes")
 PY
 echo "check-wheel: the wheel runs without node or the source tree ($((SECONDS - started)) s)"
