@@ -1,4 +1,5 @@
-"""Long commands show progress on a terminal and stay quiet in scripts.
+"""`rapport demo` says where it will serve and fills the consent registry; long commands show
+progress on a terminal and stay quiet in scripts.
 
 Each command runs as a real process: once on a pseudo-terminal (a person watching), once with
 pipes (a script, cron, CI), where neither the progress text nor terminal control codes appear.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import os
 import pty
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -61,6 +63,29 @@ def in_a_script(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("progress")
+
+
+def test_demo_says_where_rapport_serve_will_listen_and_records_consents(
+    tmp_path: Path,
+) -> None:
+    env = {**_env(tmp_path), "RAPPORT_PORT": "8765", "RAPPORT_HOST": "0.0.0.0"}
+    done = subprocess.run(
+        [sys.executable, "-m", "rapport", "demo"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "http://127.0.0.1:8765/login" in done.stdout
+    with sqlite3.connect(tmp_path / "rapport.db") as db:
+        rows = db.execute(
+            "SELECT expires_on IS NOT NULL AND expires_on < date('now'), revoked_on IS NOT NULL"
+            " FROM consent"
+        ).fetchall()
+    assert len(rows) >= 5
+    assert {(0, 0), (1, 0), (0, 1)} <= set(rows), "valid, expired and revoked consents"
 
 
 def test_demo_shows_its_steps_on_a_terminal(data_dir: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
@@ -17,6 +18,7 @@ from rapport.cli_progress import Step, progress
 from rapport.config import Settings
 from rapport.core import clock
 from rapport.db import get_engine, session_factory, unit_of_work
+from rapport.guard.consent import ConsentInput, record_consent, revoke_consent
 from rapport.notifications import notify
 from rapport.workspaces import access, service
 from rapport.workspaces.models import Organisation, User, Workspace
@@ -90,6 +92,43 @@ def _travel(day: int, hour: int = 15) -> None:
     clock.set_clock(lambda: when)
 
 
+# Consents per workspace: (day signed, person, kind, channels, expires after days or None,
+# revoked on day or None). Valid, expiring, expired and revoked ones, so the registry shows all.
+CONSENTS: dict[str, list[tuple[int, str, str, tuple[str, ...], int | None, int | None]]] = {
+    "lakeside-madison": [
+        (8, "Maria Lopez", "testimonial", ("facebook", "instagram", "website"), None, None),
+        (15, "Daniel Okafor", "photo", ("instagram",), 365, None),
+        (25, "Tom Becker", "video", ("youtube", "website"), 60, None),
+        (33, "Grace Kim", "story", ("newsletter", "website"), None, 90),
+    ],
+    "lakeside-utrecht": [
+        (10, "Sanne de Vries", "photo", ("instagram", "facebook"), 365, None),
+        (30, "Pieter Bakker", "testimonial", ("website",), None, None),
+    ],
+}
+
+
+def _consents(db: Session, ws: Workspace, actor: User) -> None:
+    """Recorded (and one revoked) by the editor on the days they happened; no scanned forms."""
+    for day, person, kind, channels, valid_days, revoked_day in CONSENTS.get(ws.slug, []):
+        _travel(day)
+        signed = clock.to_local(clock.now(), ws.timezone).date()
+        expires = signed + timedelta(days=valid_days) if valid_days else None
+        data = ConsentInput(
+            person_name=person,
+            kind=kind,
+            signed_on=signed,
+            expires_on=expires,
+            channels=channels,
+            purposes=("marketing",),
+        )
+        consent = record_consent(db, workspace=ws, data=data, actor=actor, data_dir=Path("."))
+        if revoked_day:
+            _travel(revoked_day)
+            reason = "Asked us to stop sharing her story."
+            revoke_consent(db, workspace=ws, consent_id=consent.id, reason=reason, actor=actor)
+
+
 def _history(
     db: Session, ws: Workspace, users: dict[str, User], staff: list[tuple[str, str]]
 ) -> None:
@@ -100,6 +139,7 @@ def _history(
     for day, role in ((4, "approver"), (6, "editor"), (9, "contributor"), (12, "analyst")):
         _travel(day)
         service.add_member(db, workspace=ws, user=users[role], role=role, actor=owner)
+    _consents(db, ws, users["editor"])
     _travel(20)
     access.create_api_token(
         db, workspace=ws, name="Website review widget", role="analyst", actor=owner
@@ -193,10 +233,9 @@ def _print(
     settings: Settings, slugs: list[str], logins: list[tuple[str, str]], _org: int | None
 ) -> None:
     console = Console()
-    console.print(
-        "\n[bold]Demo ready:[/bold] Lakeside Family Practice. Start the server with "
-        f"`rapport serve`, then sign in at {escape(settings.public_url())}/login"
-    )
+    console.print("\n[bold]Demo ready:[/bold] Lakeside Family Practice.")
+    console.print("Start the server with `rapport serve`, then sign in at")
+    console.print(f"  {escape(settings.public_url())}/login", soft_wrap=True)
     console.print("Workspaces: " + ", ".join(slugs))
     table = Table("role", "login", "password")
     for role, email in logins:
