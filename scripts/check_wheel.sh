@@ -14,6 +14,21 @@ wheel=$(ls -t dist/rapport-*.whl 2>/dev/null | head -n1 || true)
 [ -n "$wheel" ] || { echo "No wheel in dist/: run \`make dist\` first."; exit 1; }
 wheel=$(realpath "$wheel")
 
+# The sdist must carry the same files (the wheel is built from it by `python -m build`).
+sdist=$(ls -t dist/rapport-*.tar.gz 2>/dev/null | head -n1 || true)
+if [ -n "$sdist" ]; then
+  "$PYTHON" - "$sdist" <<'PY'
+import sys
+import tarfile
+
+names = tarfile.open(sys.argv[1]).getnames()
+needed = ("web/static/vendor/bootstrap.min.css", "web/static/vendor/htmx.min.js",
+          "locale/nl/LC_MESSAGES/messages.po", "web/templates/base.html")
+missing = [n for n in needed if not any(name.endswith("src/rapport/" + n) for name in names)]
+sys.exit(f"check-wheel: the sdist lacks {missing}" if missing else 0)
+PY
+fi
+
 work=$(mktemp -d)
 rm=$(command -v rm)  # kept: PATH shrinks to the new environment below
 server_pid=""
