@@ -53,10 +53,17 @@ bench: setup ## Run the benchmarks (installs the peers they compare against)
 	$(BIN)/python bench/jobs.py
 	$(BIN)/python bench/guard.py
 
-clean: ## Remove the virtualenv and installed assets
-	rm -rf $(VENV) node_modules src/rapport/web/static/vendor
+dist: setup ## Build the wheel and sdist into dist/, web assets included (installing them needs no Node)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
 
-.PHONY: help setup demo serve test lint format bench clean docs messages
+check-wheel: dist ## Install the wheel in a fresh venv with no node on PATH, run demo and serve from it
+	PYTHON=$(PYTHON) PIP=$(BIN)/pip bash scripts/check_wheel.sh
+
+clean: ## Remove the virtualenv, installed assets and built packages
+	rm -rf $(VENV) node_modules src/rapport/web/static/vendor dist build
+
+.PHONY: help setup demo serve test lint format bench clean docs messages dist check-wheel
 
 docs: setup ## Regenerate the README's tables (settings, roles) from the code
 	$(BIN)/python scripts/update_readme.py

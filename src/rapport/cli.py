@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from rapport import __version__, dbadmin
+from rapport.cli_progress import progress
 from rapport.cli_support import FriendlyErrors, fail, secure_files
 from rapport.config import Settings, get_settings
 from rapport.guard.cli import app as guard_app
@@ -67,6 +68,7 @@ def serve(
     from rapport.web.serve import serve as run_server
 
     settings = _settings()
+    settings.check_for_production()  # a ConfigError here is explained by FriendlyErrors
     run_server(
         settings,
         host=host or settings.host,
@@ -94,7 +96,8 @@ def backup(
     target = out or settings.data_dir / "backups" / "rapport-backup.tar.gz"
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        dbadmin.backup(settings.resolved_database_url, target, data_dir=settings.data_dir)
+        with progress("Backing up the database"):
+            dbadmin.backup(settings.resolved_database_url, target, data_dir=settings.data_dir)
     except dbadmin.BackupError as exc:
         raise fail(str(exc)) from None
     typer.echo(f"Backup written to {target}")
@@ -124,7 +127,8 @@ def restore(
             return
         if not yes:
             typer.confirm("This replaces everything in the database. Continue?", abort=True)
-        result = dbadmin.restore(url, archive, data_dir=settings.data_dir)
+        with progress("Restoring the database"):
+            result = dbadmin.restore(url, archive, data_dir=settings.data_dir)
     except dbadmin.BackupError as exc:
         raise fail(str(exc)) from None
     if result.safety_copy:

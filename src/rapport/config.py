@@ -45,8 +45,11 @@ class Settings(BaseSettings):
     """Key for sessions, CSRF and credential encryption. Generated into `<data_dir>/secret_key`
     (mode 0600) on first start when not given."""
 
-    base_url: str = "http://127.0.0.1:8000"
-    """Public URL of this Rapport, used in invitation and password-reset links."""
+    base_url: str = ""
+    """Public URL of this Rapport for the links in invitations, password resets and emails,
+    e.g. `https://rapport.example.org`. Empty: the address each request came in on (scheme,
+    host and port); background jobs then use `http://HOST:PORT`. Required in production, where
+    trusting the request's Host header would let anyone poison reset links."""
 
     host: str = "127.0.0.1"
     """Address `rapport serve` listens on."""
@@ -119,7 +122,7 @@ class Settings(BaseSettings):
     @field_validator("base_url")
     @classmethod
     def _web_address(cls, value: str) -> str:
-        if problem := web_url_problem(value):
+        if value and (problem := web_url_problem(value)):
             raise ValueError(f"{problem}, e.g. https://rapport.example.org")
         return value.rstrip("/")
 
@@ -158,6 +161,30 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'rapport.db').resolve()}"
+
+    def public_url(self, request_url: str | None = None) -> str:
+        """Where people reach Rapport, without a trailing slash: the configured base URL, else
+        the address the request came in on, else the address `rapport serve` listens on."""
+        if self.base_url:
+            return self.base_url.rstrip("/")
+        if request_url:
+            return request_url.rstrip("/")
+        return self.listen_url()
+
+    def listen_url(self) -> str:
+        """The address `rapport serve` listens on, as a browser would type it."""
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+    def check_for_production(self) -> None:
+        """Refuse settings that are only safe on a developer's machine."""
+        if self.env == "production" and not self.base_url:
+            raise ConfigError(
+                "RAPPORT_BASE_URL is empty: in production set it to the public address, "
+                "e.g. https://rapport.example.org (links in emails must not trust the Host header)."
+            )
 
     def ensure_secret_key(self) -> str:
         """Return the secret key, generating and storing one on first start."""
@@ -206,6 +233,8 @@ def settings_markdown() -> str:
     rows = ["| variable | default | what it does |", "|---|---|---|"]
     for name, field in Settings.model_fields.items():
         default = field.default if field.default not in ("", None) else "—"
+        if isinstance(default, bool):
+            default = str(default).lower()
         doc = " ".join((field.description or "").split())
         secret = " Also `RAPPORT_" + name.upper() + "_FILE`." if name in SECRET_FIELDS else ""
         rows.append(f"| `RAPPORT_{name.upper()}` | `{default}` | {doc}{secret} |")

@@ -5,16 +5,20 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from rapport import dbadmin
+from rapport.cli_progress import Step, progress
 from rapport.config import Settings
 from rapport.core import clock
 from rapport.db import get_engine, session_factory, unit_of_work
+from rapport.guard.consent import ConsentInput, record_consent, revoke_consent
 from rapport.notifications import notify
 from rapport.workspaces import access, service
 from rapport.workspaces.models import Organisation, User, Workspace
@@ -88,6 +92,43 @@ def _travel(day: int, hour: int = 15) -> None:
     clock.set_clock(lambda: when)
 
 
+# Consents per workspace: (day signed, person, kind, channels, expires after days or None,
+# revoked on day or None). Valid, expiring, expired and revoked ones, so the registry shows all.
+CONSENTS: dict[str, list[tuple[int, str, str, tuple[str, ...], int | None, int | None]]] = {
+    "lakeside-madison": [
+        (8, "Maria Lopez", "testimonial", ("facebook", "instagram", "website"), None, None),
+        (15, "Daniel Okafor", "photo", ("instagram",), 365, None),
+        (25, "Tom Becker", "video", ("youtube", "website"), 60, None),
+        (33, "Grace Kim", "story", ("newsletter", "website"), None, 90),
+    ],
+    "lakeside-utrecht": [
+        (10, "Sanne de Vries", "photo", ("instagram", "facebook"), 365, None),
+        (30, "Pieter Bakker", "testimonial", ("website",), None, None),
+    ],
+}
+
+
+def _consents(db: Session, ws: Workspace, actor: User) -> None:
+    """Recorded (and one revoked) by the editor on the days they happened; no scanned forms."""
+    for day, person, kind, channels, valid_days, revoked_day in CONSENTS.get(ws.slug, []):
+        _travel(day)
+        signed = clock.to_local(clock.now(), ws.timezone).date()
+        expires = signed + timedelta(days=valid_days) if valid_days else None
+        data = ConsentInput(
+            person_name=person,
+            kind=kind,
+            signed_on=signed,
+            expires_on=expires,
+            channels=channels,
+            purposes=("marketing",),
+        )
+        consent = record_consent(db, workspace=ws, data=data, actor=actor, data_dir=Path("."))
+        if revoked_day:
+            _travel(revoked_day)
+            reason = "Asked us to stop sharing her story."
+            revoke_consent(db, workspace=ws, consent_id=consent.id, reason=reason, actor=actor)
+
+
 def _history(
     db: Session, ws: Workspace, users: dict[str, User], staff: list[tuple[str, str]]
 ) -> None:
@@ -98,6 +139,7 @@ def _history(
     for day, role in ((4, "approver"), (6, "editor"), (9, "contributor"), (12, "analyst")):
         _travel(day)
         service.add_member(db, workspace=ws, user=users[role], role=role, actor=owner)
+    _consents(db, ws, users["editor"])
     _travel(20)
     access.create_api_token(
         db, workspace=ws, name="Website review widget", role="analyst", actor=owner
@@ -117,16 +159,22 @@ def _history(
     clock.set_clock(None)
 
 
-def build_demo(db: Session) -> DemoResult:
+def _no_step(_what: str) -> None:
+    """Where nobody watches the progress (tests, the e2e server)."""
+
+
+def build_demo(db: Session, step: Step = _no_step) -> DemoResult:
     try:
-        return _build(db)
+        return _build(db, step)
     finally:
         clock.set_clock(None)
 
 
-def _build(db: Session) -> DemoResult:
+def _build(db: Session, step: Step) -> DemoResult:
     random.seed(7)
+    step("removing the previous demo")
     _remove_previous(db)
+    step("people")
     _travel(0, 14)
     org = service.create_organisation(db, name="Lakeside Family Practice", slug=DEMO_ORG_SLUG)
     users = {
@@ -144,6 +192,7 @@ def _build(db: Session) -> DemoResult:
         (US_CLINIC, "lakeside-madison", US_STAFF),
         (NL_DENTAL, "lakeside-utrecht", NL_STAFF),
     ):
+        step(f"workspace {slug}")
         _travel(0, 14)
         ws = service.create_workspace(
             db, organisation=org, details=details, slug=slug, actor=users["owner"]
@@ -162,14 +211,20 @@ def _build(db: Session) -> DemoResult:
     return DemoResult(workspaces, users)
 
 
+DEMO_STEPS = 6  # the step() calls in run_demo and _build
+
+
 def run_demo(settings: Settings) -> DemoResult:
     url = settings.resolved_database_url
-    dbadmin.upgrade(url)
-    with unit_of_work(session_factory(get_engine(url))) as db:
-        result = build_demo(db)
-        slugs = [w.slug for w in result.workspaces]
-        logins = [(role, result.users[role].email) for role in ROLES]
-        count = db.scalar(select(Organisation.id).where(Organisation.slug == DEMO_ORG_SLUG))
+    with progress("Creating the demo", total=DEMO_STEPS) as step:
+        step("migrating the database")
+        dbadmin.upgrade(url)
+        with unit_of_work(session_factory(get_engine(url))) as db:
+            result = build_demo(db, step)
+            slugs = [w.slug for w in result.workspaces]
+            logins = [(role, result.users[role].email) for role in ROLES]
+            count = db.scalar(select(Organisation.id).where(Organisation.slug == DEMO_ORG_SLUG))
+            step("saving")
     _print(settings, slugs, logins, count)
     return result
 
@@ -178,9 +233,9 @@ def _print(
     settings: Settings, slugs: list[str], logins: list[tuple[str, str]], _org: int | None
 ) -> None:
     console = Console()
-    console.print(
-        f"\n[bold]Demo ready:[/bold] Lakeside Family Practice — sign in at {settings.base_url}/login"
-    )
+    console.print("\n[bold]Demo ready:[/bold] Lakeside Family Practice.")
+    console.print("Start the server with `rapport serve`, then sign in at")
+    console.print(f"  {escape(settings.public_url())}/login", soft_wrap=True)
     console.print("Workspaces: " + ", ".join(slugs))
     table = Table("role", "login", "password")
     for role, email in logins:

@@ -61,7 +61,7 @@ def member_workspace(db: Session, *, auth_: Auth, slug: str) -> Workspace:
 # --- checks ------------------------------------------------------------------------------
 
 
-@router.post("/guard/check", response_model=ReportRead)
+@router.post("/guard/check", response_model=ReportRead, summary="Check a text")
 def check(body: CheckRequest, db: DbDep, auth_: AuthDep) -> dict[str, Any]:
     """Check a text; with ``workspace`` the practice's own details, consents and policy count."""
     context = GuardContext()
@@ -73,8 +73,13 @@ def check(body: CheckRequest, db: DbDep, auth_: AuthDep) -> dict[str, Any]:
     return check_text(text=body.text, kind=body.kind, lang=body.lang, context=context).to_dict()
 
 
-@router.post(WS + "/guard/check", response_model=ReportRead)
+@router.post(
+    WS + "/guard/check", response_model=ReportRead, summary="Check a text for this workspace"
+)
 def workspace_check(body: WorkspaceCheckRequest, db: DbDep, ctx: CheckCtx) -> dict[str, Any]:
+    """Check a post, reply or comment with this practice's context: its own contact details and
+    staff, its consents and its policy. The verdict is `ok`, `warn` or `block`, each finding
+    with its span, an explanation and, where possible, a safer wording."""
     context = context_for_workspace(
         db, workspace=ctx.workspace, channel=body.channel, purpose=body.purpose
     )
@@ -98,7 +103,7 @@ def image_result(data: bytes, *, context: GuardContext, kind: str, faces: int) -
     return result
 
 
-@router.post("/guard/check-image")
+@router.post("/guard/check-image", summary="Check an image")
 def check_image(
     db: DbDep,
     auth_: AuthDep,
@@ -117,7 +122,12 @@ def check_image(
     return image_result(data, context=context, kind=kind, faces=consented_faces)
 
 
-@router.post(WS + "/guard/overrides", response_model=OverrideRead, status_code=201)
+@router.post(
+    WS + "/guard/overrides",
+    response_model=OverrideRead,
+    status_code=201,
+    summary="Override a guard warning",
+)
 def override(body: OverrideRequest, db: DbDep, ctx: ApproveCtx) -> dict[str, Any]:
     """Accept a text despite warnings (never a block); the reason goes to the audit trail."""
     context = context_for_workspace(
@@ -144,7 +154,7 @@ def consent_read(consent: consents.Consent, workspace: Workspace) -> ConsentRead
     return data.model_copy(update={"status": consent.status_on(consents.today_for(workspace))})
 
 
-@router.get(WS + "/consents", response_model=list[ConsentRead])
+@router.get(WS + "/consents", response_model=list[ConsentRead], summary="List consents")
 def list_consents(
     db: DbDep,
     ctx: ViewCtx,
@@ -156,10 +166,14 @@ def list_consents(
     return [consent_read(c, ctx.workspace) for c in rows]
 
 
-@router.post(WS + "/consents", response_model=ConsentRead, status_code=201)
+@router.post(
+    WS + "/consents", response_model=ConsentRead, status_code=201, summary="Record a consent"
+)
 def record_consent(
     body: ConsentCreate, db: DbDep, settings: SettingsDep, ctx: ConsentCtx
 ) -> ConsentRead:
+    """Record a patient's consent (testimonial, photo, video or story) with its channels, purposes
+    and expiry. Audited."""
     data = consents.ConsentInput(
         person_name=body.person_name,
         kind=body.kind,
@@ -175,20 +189,29 @@ def record_consent(
     return consent_read(consent, ctx.workspace)
 
 
-@router.get(WS + "/consents/{consent_id}", response_model=ConsentRead)
+@router.get(WS + "/consents/{consent_id}", response_model=ConsentRead, summary="Get a consent")
 def get_consent(consent_id: int, db: DbDep, ctx: ViewCtx) -> ConsentRead:
+    """One consent with its status: valid, expired or revoked."""
     consent = consents.get_consent(db, workspace=ctx.workspace, consent_id=consent_id)
     return consent_read(consent, ctx.workspace)
 
 
-@router.get(WS + "/consents/{consent_id}/form", response_class=FileResponse)
+@router.get(
+    WS + "/consents/{consent_id}/form",
+    response_class=FileResponse,
+    summary="Download a consent's scanned form",
+)
 def consent_form(consent_id: int, db: DbDep, settings: SettingsDep, ctx: ViewCtx) -> FileResponse:
     """The scanned form, to members of the workspace only."""
     consent = consents.get_consent(db, workspace=ctx.workspace, consent_id=consent_id)
     return form_response(consent, settings.data_dir)
 
 
-@router.post(WS + "/consents/{consent_id}/form", response_model=ConsentRead)
+@router.post(
+    WS + "/consents/{consent_id}/form",
+    response_model=ConsentRead,
+    summary="Attach a consent's scanned form",
+)
 def attach_consent_form(
     consent_id: int,
     db: DbDep,
@@ -212,8 +235,11 @@ def attach_consent_form(
     return consent_read(consent, ctx.workspace)
 
 
-@router.post(WS + "/consents/{consent_id}/revoke", response_model=ConsentRead)
+@router.post(
+    WS + "/consents/{consent_id}/revoke", response_model=ConsentRead, summary="Revoke a consent"
+)
 def revoke_consent(consent_id: int, body: RevokeRequest, db: DbDep, ctx: ConsentCtx) -> ConsentRead:
+    """The consent stops covering new posts from now on; the reason is kept. Audited."""
     consent = consents.revoke_consent(
         db, workspace=ctx.workspace, consent_id=consent_id, reason=body.reason, actor=ctx.actor
     )
@@ -233,13 +259,15 @@ def policy_read(policy: policies.Policy) -> PolicyRead:
     )
 
 
-@router.get(WS + "/guard/policy", response_model=PolicyRead)
+@router.get(WS + "/guard/policy", response_model=PolicyRead, summary="Get the guard policy")
 def get_policy(db: DbDep, ctx: CheckCtx) -> PolicyRead:
+    """Which categories block or warn in this workspace, and its allow and deny terms."""
     return policy_read(policies.get_policy(db, workspace=ctx.workspace))
 
 
-@router.put(WS + "/guard/policy", response_model=PolicyRead)
+@router.put(WS + "/guard/policy", response_model=PolicyRead, summary="Change the guard policy")
 def put_policy(body: PolicyUpdate, db: DbDep, ctx: PolicyCtx) -> PolicyRead:
+    """Set which categories block or warn and the allow/deny terms. Audited."""
     policy = policies.update_policy(
         db,
         workspace=ctx.workspace,

@@ -232,7 +232,7 @@ class JobList(BaseModel):
 WS_JOBS = "/workspaces/{slug}/jobs"
 
 
-@api.get(WS_JOBS, response_model=JobList)
+@api.get(WS_JOBS, response_model=JobList, summary="List background jobs")
 def list_jobs_api(
     db: DbDep,
     ctx: JobsCtx,
@@ -248,13 +248,13 @@ def list_jobs_api(
     return JobList(items=[JobRead.of(job) for job in items], total=total)
 
 
-@api.post(WS_JOBS + "/{job_id}/retry", response_model=JobRead)
+@api.post(WS_JOBS + "/{job_id}/retry", response_model=JobRead, summary="Retry a job")
 def retry_api(db: DbDep, ctx: JobsCtx, job_id: IdPath) -> JobRead:
     """Make a dead, failed or cancelled job due now (409 when it is due, running or done)."""
     return JobRead.of(retry_visible(db, ctx, job_id))
 
 
-@api.post(WS_JOBS + "/{job_id}/cancel", response_model=JobRead)
+@api.post(WS_JOBS + "/{job_id}/cancel", response_model=JobRead, summary="Cancel a job")
 def cancel_api(db: DbDep, ctx: JobsCtx, job_id: IdPath) -> JobRead:
     """Cancel a due, failed or dead job (409 when it is running or finished)."""
     return JobRead.of(cancel_visible(db, ctx, job_id))

@@ -74,12 +74,16 @@ def notify(
     workspace_id: int | None = None,
     email_via: EmailVia = "queue",
     settings: Settings | None = None,
+    public_url: str | None = None,
 ) -> NotifyResult:
     """Notify active users in-app and by email, each as their preference for ``kind`` says.
 
     ``email_via="caller"`` returns the emails unsent, for when the queue can't be trusted (the
-    stalled-queue alarm). Duplicated user ids are notified once. Never commits.
+    stalled-queue alarm). A relative ``link`` is made absolute in emails with ``public_url`` (a
+    request's address) or the settings' (see ``Settings.public_url``). Duplicated user ids are
+    notified once. Never commits.
     """
+    base = (settings or get_settings()).public_url(public_url)
     _check_kind(kind)
     users = session.scalars(select(User).where(User.id.in_(set(user_ids)), User.is_active)).all()
     prefs = _preferences_for(session, [u.id for u in users], kind)
@@ -98,19 +102,17 @@ def notify(
             session.add(row)
             result.notifications.append(row)
         if pref.email and email_via != "none":
-            result.emails.append(_email_for(user, title, body, link, settings or get_settings()))
+            result.emails.append(_email_for(user, title, body, link, base))
     if email_via == "queue":
         enqueue_many(session, [_email_job(email, workspace_id) for email in result.emails])
     session.flush()
     return result
 
 
-def _email_for(
-    user: User, title: str, body: str, link: str | None, settings: Settings
-) -> OutgoingEmail:
+def _email_for(user: User, title: str, body: str, link: str | None, base: str) -> OutgoingEmail:
     parts = [body]
     if link:
-        parts.append(link if "://" in link else settings.base_url.rstrip("/") + link)
+        parts.append(link if "://" in link else base + link)
     parts.append("—\nRapport. Choose which notifications you receive in your settings.")
     return OutgoingEmail(to=user.email, subject=title, body_text="\n\n".join(parts))
 

@@ -129,7 +129,7 @@ def _person(auth_: AuthDep) -> Auth:
 PersonDep = Annotated[Auth, Depends(_person)]
 
 
-@api.get("/notifications", response_model=NotificationList)
+@api.get("/notifications", response_model=NotificationList, summary="List my notifications")
 def list_api(
     db: DbDep,
     auth_: PersonDep,
@@ -146,13 +146,19 @@ def list_api(
     )
 
 
-@api.post("/notifications/read-all", response_model=MarkedRead)
+@api.post(
+    "/notifications/read-all", response_model=MarkedRead, summary="Mark all my notifications read"
+)
 def read_all_api(db: DbDep, auth_: PersonDep) -> MarkedRead:
     """Mark all your unread notifications read; returns how many changed."""
     return MarkedRead(marked=mark_all_read(db, user_id=auth_.user.id))
 
 
-@api.post("/notifications/{notification_id}/read", response_model=NotificationRead)
+@api.post(
+    "/notifications/{notification_id}/read",
+    response_model=NotificationRead,
+    summary="Mark a notification read",
+)
 def read_one_api(db: DbDep, auth_: PersonDep, notification_id: IdPath) -> NotificationRead:
     """Mark one of your notifications read (idempotent; 404 for anyone else's)."""
     row = mark_read(db, user_id=auth_.user.id, notification_id=notification_id)

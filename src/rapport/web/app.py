@@ -6,8 +6,6 @@ import importlib
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,7 +13,7 @@ from rapport import __version__
 from rapport.config import Settings, get_settings
 from rapport.db import get_engine, session_factory
 from rapport.models import import_all_models
-from rapport.web import errors
+from rapport.web import api_docs, errors
 from rapport.web.inputs import refuse_control_characters
 from rapport.web.limits import RequestLimits
 from rapport.web.middleware import LocaleMiddleware
@@ -45,20 +43,11 @@ def _include_routers(app: FastAPI) -> None:
         app.include_router(router)
 
 
-def _docs() -> HTMLResponse:
-    return get_swagger_ui_html(
-        openapi_url="/api/openapi.json",
-        title="Rapport API",
-        swagger_js_url="/static/vendor/swagger-ui-bundle.js",
-        swagger_css_url="/static/vendor/swagger-ui.css",
-        swagger_favicon_url="/static/favicon.svg",
-    )
-
-
 def create_app(
     settings: Settings | None = None, sessions: sessionmaker[Session] | None = None
 ) -> FastAPI:
     settings = settings or get_settings()
+    settings.check_for_production()
     configure_audit_key(settings.ensure_secret_key())
     import_all_models()
     app = FastAPI(
@@ -86,6 +75,6 @@ def create_app(
     )
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.add_api_route("/api/docs", _docs, include_in_schema=False)
+    api_docs.install(app)
     _include_routers(app)
     return app

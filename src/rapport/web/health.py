@@ -15,7 +15,7 @@ from rapport.jobs.watchdog import queue_health
 router = APIRouter()
 
 
-@router.get("/healthz", tags=["health"])
+@router.get("/healthz", tags=["health"], summary="Check that Rapport is healthy")
 def healthz(request: Request) -> JSONResponse:
     """`ok`; `down` when the database doesn't answer; `degraded` when jobs are not being run
     (due jobs nobody claims, running jobs whose worker's lease expired, a worker that stopped

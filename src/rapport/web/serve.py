@@ -51,6 +51,8 @@ def serve(settings: Settings, *, host: str, port: int, upgrade: bool, worker: bo
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # Links made outside a request (the watchdog's email) point where this server listens.
+    settings = settings.model_copy(update={"host": host, "port": port})
     settings.ensure_secret_key()
     if upgrade:
         dbadmin.upgrade(settings.resolved_database_url)
@@ -61,9 +63,7 @@ def serve(settings: Settings, *, host: str, port: int, upgrade: bool, worker: bo
     if worker:
         runner = Worker(session_factory(get_engine(settings.resolved_database_url)), concurrency=1)
         threading.Thread(target=runner.run, name="rapport-worker", daemon=True).start()
-    log.info(
-        "Rapport is running at http://%s:%s/ (sign in at /login; stop with Ctrl+C)", host, port
-    )
+    log.info("Rapport is running at %s/login (stop with Ctrl+C)", settings.listen_url())
     try:
         uvicorn.run(
             create_app(settings), host=host, port=port, log_level="info", proxy_headers=True

@@ -94,6 +94,62 @@ def totp_required(user: User) -> bool:
     return not user.totp_enabled and totp_required_by_org(user)
 
 
+def _open_invitation_in(session: Session, workspace: Workspace, invitation_id: int) -> Invitation:
+    """An invitation of this workspace nobody has accepted yet (expired ones count: they can be
+    sent again). NotFound otherwise, also for another workspace's invitation."""
+    invitation = session.scalar(
+        select(Invitation).where(
+            Invitation.id == invitation_id,
+            Invitation.workspace_id == workspace.id,
+            Invitation.accepted_at.is_(None),
+        )
+    )
+    if invitation is None:
+        raise NotFound(f"There is no open invitation #{invitation_id} in {workspace.name}.")
+    return invitation
+
+
+def resend_invitation(
+    session: Session, *, workspace: Workspace, invitation_id: int, actor: User | None
+) -> tuple[Invitation, str]:
+    """Give an open invitation a new link valid for another 7 days; the old link stops working.
+
+    Returns the invitation and the new raw token (for the email or to show once)."""
+    invitation = _open_invitation_in(session, workspace, invitation_id)
+    token = new_token()
+    invitation.token_hash = hash_token(token)
+    invitation.expires_at = clock.now() + INVITATION_VALID_FOR
+    session.flush()
+    audit.record(
+        session,
+        workspace_id=workspace.id,
+        actor=actor,
+        action="member.invitation_resent",
+        object_type="invitation",
+        object_id=invitation.id,
+        summary={"email": invitation.email, "role": invitation.role},
+    )
+    return invitation, token
+
+
+def cancel_invitation(
+    session: Session, *, workspace: Workspace, invitation_id: int, actor: User | None
+) -> None:
+    """Withdraw an open invitation: its link stops working and it leaves the list."""
+    invitation = _open_invitation_in(session, workspace, invitation_id)
+    audit.record(
+        session,
+        workspace_id=workspace.id,
+        actor=actor,
+        action="member.invitation_cancelled",
+        object_type="invitation",
+        object_id=invitation.id,
+        summary={"email": invitation.email, "role": invitation.role},
+    )
+    session.delete(invitation)
+    session.flush()
+
+
 def list_invitations(session: Session, *, workspace: Workspace) -> list[Invitation]:
     return list(
         session.scalars(

@@ -12,6 +12,7 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rapport.cli_progress import progress
 from rapport.cli_support import fail, sessions
 from rapport.config import get_settings
 from rapport.db import unit_of_work
@@ -178,7 +179,7 @@ def export_command(
     """Everything a workspace holds, as JSON and CSV in one zip archive."""
     target = out or Path(f"rapport-export-{workspace}.zip")
     try:
-        with unit_of_work(sessions()) as db:
+        with progress(f"Exporting {workspace}"), unit_of_work(sessions()) as db:
             ws = service.get_workspace_by_slug(db, slug=workspace)
             counts = export.export_workspace(
                 db, workspace=ws, target=target, data_dir=get_settings().data_dir

@@ -9,13 +9,16 @@ import segno
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 
+from rapport.core import clock
 from rapport.core.i18n import LOCALES
 from rapport.core.i18n import gettext as _
 from rapport.db import all_or_nothing
 from rapport.errors import RapportError, ValidationFailed
 from rapport.web.deps import AuthDep, DbDep, IdPath, SettingsDep, WorkspaceCtx, require
+from rapport.web.links import PublicUrl
 from rapport.web.pages import form_errors, redirect, render
 from rapport.workspaces import access, audit, auth, checkpoints, outbox, service
+from rapport.workspaces.models import Invitation
 from rapport.workspaces.roles import PERMISSIONS, ROLE_LABELS, ROLES
 
 router = APIRouter()
@@ -180,11 +183,14 @@ def parse_staff(text: str) -> list[tuple[str, str]]:
 
 
 def _team_context(db: DbDep, ctx: WorkspaceCtx, **extra: object) -> dict[str, object]:
+    invitations = access.list_invitations(db, workspace=ctx.workspace)
+    now = clock.now()
     return {
         "title": _("Team"),
         "tab": "team",
         "members": service.list_members(db, workspace=ctx.workspace),
-        "invitations": access.list_invitations(db, workspace=ctx.workspace),
+        "invitations": invitations,
+        "expired_invitations": {i.id for i in invitations if clock.as_utc(i.expires_at) <= now},
         "roles": ROLES,
         "role_labels": ROLE_LABELS,
         "permissions": PERMISSIONS,
@@ -202,6 +208,7 @@ def invite(
     request: Request,
     db: DbDep,
     settings: SettingsDep,
+    public_url: PublicUrl,
     ctx: MembersCtx,
     email: Annotated[str, Form()] = "",
     role: Annotated[str, Form()] = "editor",
@@ -213,12 +220,56 @@ def invite(
     except RapportError as exc:
         context = _team_context(db, ctx, errors=form_errors(exc), invite_email=email)
         return render(request, "workspaces/team.html", context, exc.status_code)
+    return _invitation_sent(request, db, settings, public_url, ctx, invitation, token)
+
+
+def _invitation_sent(
+    request: Request,
+    db: DbDep,
+    settings: SettingsDep,
+    public_url: str,
+    ctx: WorkspaceCtx,
+    invitation: Invitation,
+    token: str,
+) -> Response:
+    """The team page after an invitation went out: emailed, or its link to pass on by hand."""
     emailed = outbox.send_invitation(
-        settings, invitation=invitation, workspace=ctx.workspace, inviter=ctx.user, token=token
+        settings,
+        public_url=public_url,
+        invitation=invitation,
+        workspace=ctx.workspace,
+        inviter=ctx.user,
+        token=token,
     )
-    link = None if emailed else outbox.invitation_link(settings, token)
+    link = None if emailed else outbox.invitation_link(public_url, token)
     context = _team_context(db, ctx, new_link=link, invited=invitation.email)
     return render(request, "workspaces/team.html", context)
+
+
+@router.post("/w/{slug}/settings/team/invitations/{invitation_id}/resend")
+def resend_invitation(
+    request: Request,
+    db: DbDep,
+    settings: SettingsDep,
+    public_url: PublicUrl,
+    ctx: MembersCtx,
+    invitation_id: IdPath,
+) -> Response:
+    invitation, token = access.resend_invitation(
+        db, workspace=ctx.workspace, invitation_id=invitation_id, actor=ctx.user
+    )
+    return _invitation_sent(request, db, settings, public_url, ctx, invitation, token)
+
+
+@router.post("/w/{slug}/settings/team/invitations/{invitation_id}/cancel")
+def cancel_invitation(db: DbDep, ctx: MembersCtx, invitation_id: IdPath) -> Response:
+    access.cancel_invitation(
+        db, workspace=ctx.workspace, invitation_id=invitation_id, actor=ctx.user
+    )
+    return redirect(
+        f"/w/{ctx.workspace.slug}/settings/team",
+        flash=_("Invitation cancelled: its link no longer works."),
+    )
 
 
 @router.post("/w/{slug}/settings/team/{user_id}/role")

@@ -21,6 +21,7 @@ from rapport.web.deps import (
     anon_csrf,
     optional_auth,
 )
+from rapport.web.links import PublicUrl
 from rapport.web.pages import form_errors, load_shell, redirect, render, safe_next
 from rapport.workspaces import access, auth, outbox
 from rapport.workspaces.settings_views import router as settings_router
@@ -146,12 +147,16 @@ def forgot_form(request: Request) -> Response:
 
 @router.post("/password/forgot", dependencies=[Depends(anon_csrf)])
 def forgot(
-    request: Request, db: DbDep, settings: SettingsDep, email: Annotated[str, Form()] = ""
+    request: Request,
+    db: DbDep,
+    settings: SettingsDep,
+    public_url: PublicUrl,
+    email: Annotated[str, Form()] = "",
 ) -> Response:
     found = auth.request_password_reset(db, email=email)
     if found:
         user, token = found
-        outbox.send_password_reset(settings, user=user, token=token)
+        outbox.send_password_reset(settings, public_url=public_url, user=user, token=token)
     return render(request, "workspaces/forgot.html", {"sent": True})
 
 
