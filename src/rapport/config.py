@@ -180,7 +180,11 @@ class Settings(BaseSettings):
 
     def check_for_production(self) -> None:
         """Refuse settings that are only safe on a developer's machine."""
-        if self.env == "production" and not self.base_url:
+        if self.env != "production":
+            return
+        if not self.secret_key:
+            raise ConfigError("RAPPORT_SECRET_KEY is empty: set it (or RAPPORT_SECRET_KEY_FILE).")
+        if not self.base_url:
             raise ConfigError(
                 "RAPPORT_BASE_URL is empty: in production set it to the public address, "
                 "e.g. https://rapport.example.org (links in emails must not trust the Host header)."
