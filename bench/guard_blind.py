@@ -5,7 +5,7 @@ makes that figure reproducible with one command. It prints, overall and for each
 recall on "block" texts (blocked / should block), the false-block rate on "ok" texts, and how many
 "warn" texts passed as ok. ``--misses`` lists every text that was scored wrongly.
 
-Usage: python bench/guard_blind.py FILE [FILE ...] [--misses]
+Usage: python bench/guard_blind.py FILE [FILE ...] [--misses] [--context lakeside]
 (the corpus context.json supplies the workspace details a text names with "context")
 """
 
@@ -33,10 +33,18 @@ def load(paths: list[Path]) -> list[dict[str, Any]]:
     ]
 
 
-def score(examples: list[dict[str, Any]]) -> list[tuple[dict[str, Any], str]]:
+def score(
+    examples: list[dict[str, Any]], default_context: str = ""
+) -> list[tuple[dict[str, Any], str]]:
+    """Each text's verdict; a text without "context" gets ``default_context`` (if any)."""
     contexts = rapport_contexts()
     return [
-        (e, check(e["text"], kind=e["kind"], context=contexts.get(e.get("context", ""))).verdict)
+        (
+            e,
+            check(
+                e["text"], kind=e["kind"], context=contexts.get(e.get("context", default_context))
+            ).verdict,
+        )
         for e in examples
     ]
 
@@ -88,11 +96,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--misses", action="store_true", help="list the texts scored wrongly")
+    parser.add_argument(
+        "--context", default="", help="workspace from context.json for texts that name none"
+    )
     args = parser.parse_args()
     examples = load(args.files)
-    results = score(examples)
+    results = score(examples, args.context)
     names = ", ".join(str(p) for p in args.files)
-    print(f"{len(examples)} texts from {names}")
+    with_context = f", default context {args.context!r}" if args.context else ""
+    print(f"{len(examples)} texts from {names}{with_context}")
     print(table(results))
     if args.misses:
         print("\nScored wrongly:")

@@ -25,7 +25,11 @@ def load_words(name: str) -> frozenset[str]:
 
 
 _NL_TERMS = load_words("medical_nl.txt")
-HEALTH_TERMS = load_words("medical_en.txt") | _NL_TERMS
+# Maintained vocabularies (scripts/build_guard_vocab.py): drug names, ICD-10-CM disease words,
+# Dutch clinical words. Only words rare in everyday English and Dutch are in them.
+MEDICATIONS = load_words("medications.txt")
+WIDE_TERMS = MEDICATIONS | load_words("diagnoses_en.txt") | load_words("medical_wide_nl.txt")
+HEALTH_TERMS = load_words("medical_en.txt") | _NL_TERMS | WIDE_TERMS
 # Dutch glues words together ("diabetescontrole"): a long word starting with a Dutch term counts.
 _NL_HEADS = frozenset(term for term in _NL_TERMS if " " not in term and len(term) >= 6)
 HEALTH_SUFFIXES = (
@@ -61,6 +65,10 @@ GENERIC_BEFORE = words("world national international wereld nationale internatio
 
 FIRST_NAMES = load_words("first_names_us.txt") | load_words("first_names_nl.txt")
 SURNAMES = load_words("surnames_us.txt") | load_words("surnames_nl.txt")
+# Wider lists (deduce, Faker): a name there that is also a common word needs a cue.
+COMMON_WORDS = load_words("common_words.txt")
+WIDE_FIRST_NAMES = load_words("first_names_wide.txt") - FIRST_NAMES
+WIDE_SURNAMES = load_words("surnames_wide.txt") - SURNAMES
 AMBIGUOUS_FIRST_NAMES = words(
     "will may june april august grace hope joy faith mark bill rose dawn summer art sue pat jean "
     "iris lily daisy jan roos lot bo max guy ray chase hunter sky storm river brook cash page "

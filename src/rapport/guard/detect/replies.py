@@ -171,6 +171,27 @@ RELATIONSHIP = tuple(
 CARE_DETAIL = tuple(
     re.compile(pattern, _I)
     for pattern in (
+        # arguing with the facts of the visit: what the records, the schedule or the staff say
+        r"\b(?:according to|per|in|from) (?:our|the) (?:records|files|system|notes|schedule|"
+        r"charts?|log|calendar|appointment book)\b",
+        r"\b(?:volgens|uit|in) (?:ons|onze|het|de) (?:systeem|gegevens|dossier|administratie|"
+        r"registratie|agenda|notities|aantekeningen)\b(?:[^.!?]{0,40}\b(?:u|je|uw|jouw)\b)?",
+        r"\byou (?:\w+ ){0,2}?(?:arrived|came in|showed up|turned up|checked in|got here|were)"
+        r" (?:\w+ ){0,3}?(?:late|early|after your|before your|past your)\b",
+        r"\b(?:u|je|jij) (?:was|kwam|bent|waren) (?:\w+ ){0,3}?te (?:laat|vroeg)\b",
+        r"\b(?:your|uw|je) (?:\d{1,2}[:.]\d{2}\s*(?:am|pm|uur)? )?(?:slot|time slot|"
+        r"appointment time|afspraaktijd|tijdslot)\b",
+        r"\b(?:uw|je) afspraak (?:van|om|op) \d",
+        r"\bwe had to (?:shorten|cut short|reschedule|cancel|end|stop|postpone) (?:the|your) "
+        r"(?:cleaning|appointment|visit|session|exam|treatment|procedure|consultation)\b",
+        r"\b(?:" + _ROLE_EN + r"|we|i) (?:\w+ ){0,2}?(?:explained|discussed|went over|"
+        r"reviewed|told you about|showed you|warned you about|informed you of) (?:the|your|"
+        r"all the) (?:\w+ ){0,2}?(?:costs?|price|fees?|estimate|risks|options|treatment|"
+        r"procedure|plan|side effects|aftercare|diagnosis)\b",
+        r"\b(?:" + _ROLE_NL + r"|we|wij|ik) (?:\w+ ){0,3}?(?:heeft|hebben|heb) (?:\w+ ){0,3}?"
+        r"(?:de|uw|je|alle) (?:\w+ )?(?:kosten|prijs|risico's|opties|behandeling|bijwerkingen|"
+        r"nazorg|diagnose) (?:\w+ ){0,3}?(?:uitgelegd|besproken|toegelicht|verteld)\b",
+        r"\b(?:u|je|jij) (?:bent|was|werd) (?:\w+ ){0,4}?(?:geholpen|gezien|behandeld) door\b",
         r"\b(?:we|i) (?:checked|reviewed|looked at|looked into|pulled up|went through|consulted|"
         r"have checked|have reviewed) (?:your|the) (?:\w+ )?(?:chart|records?|file|account|history|"
         r"notes|x-rays?|results)\b",
@@ -299,7 +320,7 @@ VISIT_WORDS = words(
     "visit visits exam cleaning wait bill bills invoice invoices statement charge charges billing "
     "check-up checkup bezoek rekening factuur nota declaratie wachttijd wachtkamer "
     "gebitsreiniging nacontrole stitches sutures numbing anesthesia anaesthesia whitening "
-    "bleaching hechtingen verdoving bleken check-in spreekuur pain ache swelling bleeding "
+    "bleaching hechtingen verdoving bleken bleking tandbleking check-in spreekuur pain ache swelling bleeding "
     "sensitivity pijn zwelling bloeding gevoeligheid tooth teeth gum gums kies kiezen tand "
     "tanden tandvlees kroon kroontje brug cpap"
 )

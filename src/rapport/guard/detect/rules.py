@@ -29,6 +29,7 @@ from rapport.guard.detect.names import NameHit
 from rapport.guard.detect.own import has_consent
 from rapport.guard.detect.replies import find_reply_rules
 from rapport.guard.detect.scan import Scan
+from rapport.guard.detect.structure import FAMOUS
 from rapport.guard.detect.text import Token, words
 
 
@@ -128,6 +129,27 @@ def _featured(scan: Scan, hit: NameHit) -> bool:
 
 
 def name_findings(scan: Scan) -> Iterator[Raw]:
+    """Names tied to health; in a text that says its person is made up they only warn."""
+    for raw in _name_findings(scan):
+        if scan.persona and raw.category in ("person_name", "consent_missing"):
+            raw = Raw("patient_story", raw.start, raw.end, raw.suggestion)
+        yield raw
+
+
+def description_findings(scan: Scan) -> Iterator[Raw]:
+    """ "The mom who came in with the twins Tuesday" next to a health or care fact."""
+    for description in scan.descriptions:
+        sentence = scan.sentence(description.start)
+        if not _bridged(scan, sentence, ()):
+            continue
+        category = "patient_story" if scan.persona else "person_name"
+        suggestion = msg.person_suggestion(
+            scan.lang, possessive=False, sentence_start=_sentence_start(scan, description.start)
+        )
+        yield Raw(category, description.start, description.end, suggestion)
+
+
+def _name_findings(scan: Scan) -> Iterator[Raw]:
     tied = _tied_names(scan)
     quoted = [(a.start, a.end) for a in scan.attributions]
     kind = required_kind(scan.doc.text, quoted=False)
@@ -155,6 +177,10 @@ def _name_raw(scan: Scan, hit: NameHit, category: str) -> Raw:
 
 def attribution_findings(scan: Scan) -> Iterator[Raw]:
     for attribution in scan.attributions:
+        if set(attribution.words) & FAMOUS or not _person_like(
+            scan, attribution.start, attribution.words
+        ):
+            continue
         before = scan.doc.text[max(0, attribution.start - 16) : attribution.start].lower()
         before_words = set(re.findall(r"[\wë]+", before)[-2:])
         if scan.own.staff.matches(attribution.words) or before_words & (
@@ -163,8 +189,22 @@ def attribution_findings(scan: Scan) -> Iterator[Raw]:
             continue
         if has_consent(scan.context, attribution.words, "testimonial", scan.today):
             continue
-        suggestion = msg.person_suggestion(scan.lang, possessive=False, sentence_start=False)
-        yield Raw("consent_missing", attribution.start, attribution.end, suggestion)
+        suggestion = msg.person_suggestion(
+            scan.lang, possessive=False, sentence_start=_sentence_start(scan, attribution.start)
+        )
+        category = "patient_story" if scan.persona else "consent_missing"
+        yield Raw(category, attribution.start, attribution.end, suggestion)
+
+
+def _person_like(scan: Scan, start: int, words: tuple[str, ...]) -> bool:
+    """ "Sarah M.", "Mrs. Lee", "Henk": not "Myth:" or "Voltaire"."""
+    if len(words) > 1:
+        return True
+    before = scan.doc.text[max(0, start - 8) : start].lower()
+    if any(title in before for title in ("mr", "mrs", "ms", "dhr", "mevr", "meneer", "mevrouw")):
+        return True
+    word = words[0] if words else ""
+    return word in lx.FIRST_NAMES or word in lx.WIDE_FIRST_NAMES
 
 
 def handle_findings(scan: Scan) -> Iterator[Raw]:
@@ -297,7 +337,9 @@ def reply_findings(scan: Scan) -> Iterator[Raw]:
     hits.extend(("patient_relationship", start, end) for start, end in _liked_staff(scan))
     phone = scan.context.phones[0] if scan.context.phones else None
     seen: set[tuple[str, int]] = set()
-    for category, start, _end in hits:
+    for category, start, end in hits:
+        if any(s <= start and end <= e for s, e in scan.sayings):
+            continue  # a saying the practice quotes: "Laat voedsel uw medicijn zijn"
         sentence = scan.sentence(start)
         if (category, sentence) in seen:
             continue
@@ -454,6 +496,7 @@ def term_spans(text: str, term: str) -> list[tuple[int, int]]:
 
 RULES = (
     name_findings,
+    description_findings,
     attribution_findings,
     handle_findings,
     identifier_findings,

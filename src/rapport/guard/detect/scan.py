@@ -17,6 +17,13 @@ from rapport.guard.detect.identifiers import IdHit, find_identifiers
 from rapport.guard.detect.model import GuardContext
 from rapport.guard.detect.names import NameHit, find_names
 from rapport.guard.detect.own import Own
+from rapport.guard.detect.structure import (
+    Description,
+    care_fact_spans,
+    find_descriptions,
+    is_persona_text,
+    saying_spans,
+)
 from rapport.guard.detect.text import Doc
 
 STAFF_CUE = re.compile(
@@ -57,6 +64,9 @@ class Scan:
     attributions: list[Attribution]
     health: list[tuple[int, int, int]]
     practice_spans: list[tuple[int, int]]
+    descriptions: list[Description] = field(default_factory=list)
+    sayings: list[tuple[int, int]] = field(default_factory=list)
+    persona: bool = False
     health_sents: set[int] = field(default_factory=set)
     person_sents: set[int] = field(default_factory=set)
     contact_sents: set[int] = field(default_factory=set)
@@ -113,12 +123,18 @@ def build_scan(
     ]
     scan = Scan(doc, kind, lang, context, own, today, ids, names,
                 find_attributions(doc.text), health, practice)  # fmt: skip
+    scan.descriptions = find_descriptions(doc.text)
+    scan.sayings = saying_spans(doc.text)
+    scan.persona = is_persona_text(doc.text)
     _mark_sentences(scan)
     return scan
 
 
 def _mark_sentences(scan: Scan) -> None:
     scan.health_sents = {sentence for _, _, sentence in scan.health}
+    # a birth weight, a stay, a bill with its amount: care facts without a health word
+    scan.health_sents |= {scan.sentence(start) for start, _ in care_fact_spans(scan.doc.text)}
+    scan.person_sents |= {scan.sentence(d.start) for d in scan.descriptions}
     for hit in scan.names:
         if hit.role in _PERSON_ROLES:
             scan.person_sents.add(hit.sentence)
