@@ -156,6 +156,14 @@ def test_reply_rules_do_not_apply_to_posts(text: str) -> None:
         "Uw behandeling wordt gewoon vergoed door uw verzekeraar.",
         "We hebben gekeken naar uw behandeling en die is volgens de richtlijnen uitgevoerd.",
         "Volgens onze gegevens bent u op 3 maart geholpen door dokter Jansen.",
+        # the reader's family, body, dose or programme
+        "Your son's referral to the ENT clinic was delayed by the hospital.",
+        "We know your daughter was with us for hours after the fall.",
+        "Kevin will call you about your hamstring this afternoon.",
+        "Please keep taking the amlodipine at the dose the doctor prescribed.",
+        "The $45 copay was for the separate lab draw, not for the physical itself.",
+        "Thanks for the feedback on your time in our day program.",
+        "Hoe gaat het nu met de bekkenbodem na de bevalling?",
     ],
 )
 def test_answers_about_the_readers_own_visit_bill_or_result_block(text: str) -> None:
@@ -173,6 +181,8 @@ def test_answers_about_the_readers_own_visit_bill_or_result_block(text: str) -> 
         "Bedankt voor uw reactie. Om privacyredenen gaan we hier niet in op individuele situaties.",
         "Vragen over een rekening? Bel onze administratie op werkdagen.",
         "Wij vinden het belangrijk dat iedereen zich welkom voelt in onze praktijk.",
+        "Wij begrijpen uw zorgen over vaccinaties; bel ons gerust voor uitleg.",
+        "Just so you know, we're moving to our new building at 48 Harbor Lane on July 1.",
     ],
 )
 def test_answers_that_confirm_nothing_stay_ok(text: str) -> None:

@@ -30,6 +30,15 @@ def _verdict(text: str, kind: str = "post") -> str:
         "The $640 bill of Mrs. Okafor's husband was paid by his insurer after all.",
         # a vocative name from the name lists that is also a word
         "Kom op Floor! Na die knieoperatie loop je straks weer hard.",
+        # named households, bills with amounts, identifiers in other notations
+        "Thanks to the Moreau family for finally settling their balance after the claim mix-up.",
+        "Herinnering voor de familie Visser: de openstaande factuur van €860 graag voor vrijdag.",
+        "Found a wallet with SSN 512.44.9013 in the waiting room.",
+        "Voor de administratie: dossiernr. KB/2024/1187, graag terugbellen.",
+        "U verwijst naar dossier nr. 0077 5521, dat hebben we bekeken.",
+        # a name pinned to a trade, a title with an initial
+        "Henk van de groenteboer ligt met een gebroken heup in het ziekenhuis.",
+        "Links: meneer D. (61) met zijn oude kunstgebit, rechts na de implantaten.",
         # a medication from the maintained list
         "So proud of Lucinda, who is finally off the sertraline.",
         "Gerda haalt vandaag haar metformine op bij de balie.",
@@ -52,8 +61,12 @@ def test_a_person_however_referred_to_with_a_health_fact_blocks(text: str) -> No
         # descriptions that are general, not one person
         "A mother who smokes during pregnancy raises the risk of a premature birth.",
         "Many parents ask whether the little ones need fluoride.",
-        # staff introduced by role, the practice's notices
+        # staff introduced by role (also in later mentions), contact people, the practice's notices
         "Our hygienist Priya Raman will run a free workshop on gum disease on Saturday.",
+        "Meet Noah Verbeek, our physician assistant! Noah runs our diabetes and COPD clinic.",
+        "Vacature: fysiotherapeut gezocht. Vragen? Bel Tom Bakker op 06 12345678.",
+        "We'd like to talk it through; please ask for Tom Becker at (555) 201-3344.",
+        "“Gezondheid is niet alles, maar zonder gezondheid is alles niets.” — Arthur Schopenhauer",
         "We are closed on 26 December; for urgent care call the on-call doctor.",
     ],
 )

@@ -25,7 +25,7 @@ _STOP_CAPS = words(
     just more most some any did does doing also only after before during while because since
     until about again still now then than once very well even ever never always maybe sorry
     get got see check ask tell keep stay take make find learn read watch bring try feel
-    beste geachte hallo hoi dag bedankt dank welkom gefeliciteerd proficiat fijne vandaag morgen
+    beste lieve lief liefste geachte hallo hoi dag bedankt dank welkom gefeliciteerd proficiat fijne vandaag morgen
     onze ons wij we kom bel maak lees kijk vraag zie weet wist de het een en van voor op aan
     met bij naar dat die dit deze er ook maar nog wel als om te door over uit na tot zonder
     heel goed mooi fijn super top samen alle elke iedere geen niet wie wat waar waarom hoe
@@ -41,7 +41,7 @@ _STOP_CAPS = words(
     """
 )
 _CUE_BEFORE = words(
-    "meet welcome hi hello dear hey beste hoi hallo dag here's congrats congratulations thanks "
+    "meet welcome hi hello dear hey beste lieve hoi hallo dag here's congrats congratulations thanks "
     "felicitaties proficiat gefeliciteerd cheers hats bravo kudos"
 )
 _CUE_BIGRAMS = frozenset(
@@ -210,9 +210,11 @@ def _sentence_initial(doc: Doc, index: int) -> bool:
 
 def _wide_name(doc: Doc, index: int, word: str) -> bool:
     """A first name from the wide lists: a common word ("Door", "Hope") only mid-sentence."""
-    if word not in lx.WIDE_FIRST_NAMES or word in lx.AMBIGUOUS_FIRST_NAMES:
-        return False
-    return word not in lx.COMMON_WORDS or not _sentence_initial(doc, index)
+    return (
+        word in lx.WIDE_FIRST_NAMES
+        and word not in lx.AMBIGUOUS_FIRST_NAMES
+        and word not in lx.COMMON_WORDS
+    )
 
 
 _VOCATIVE_LEAD = words(
@@ -230,7 +232,21 @@ def _vocative_name(doc: Doc, index: int, end: int, word: str) -> bool:
     if after not in ("!", ",", "?"):
         return False
     before = _prev_words(doc, index, 1)
-    return not before or before[-1] in _VOCATIVE_LEAD
+    if not before or before[-1] in _VOCATIVE_LEAD:
+        return True
+    # "…dat je weer aan het werk bent, Mark!": a name closing the sentence after a comma
+    gap = doc.text[doc.tokens[index - 1].end : doc.tokens[index].start]
+    return "," in gap and after in ("!", "?")
+
+
+def _of_trade(doc: Doc, index: int, end: int, word: str) -> bool:
+    """ "Jan van de visboer", "Henk from the bakery": a first name pinned to a trade or place."""
+    if word not in lx.FIRST_NAMES and word not in lx.WIDE_FIRST_NAMES:
+        return False
+    following = [t.lower for t in doc.tokens[end : end + 3]]
+    return following[:2] in (["van", "de"], ["van", "het"], ["from", "the"], ["uit", "de"]) and (
+        len(following) == 3 and doc.tokens[end + 2].text[:1].islower()
+    )
 
 
 def _is_candidate(doc: Doc, index: int, end: int) -> bool:
@@ -242,6 +258,8 @@ def _is_candidate(doc: Doc, index: int, end: int) -> bool:
         return True
     before = _prev_words(doc, index, 1)
     if before and before[-1] in _CHILD_CUES:
+        return True
+    if _of_trade(doc, index, end, word):
         return True
     rest = doc.text[doc.tokens[end - 1].end :]
     last = doc.tokens[end - 1].lower.removesuffix("'s")
@@ -341,7 +359,20 @@ def find_names(doc: Doc, staff: StaffIndex, masked: list[tuple[int, int]]) -> li
     hits += _initials(doc, hits, masked)
     hits += _repeated(doc, hits, staff, masked)
     hits.sort(key=lambda hit: hit.start)
-    return hits
+    return _propagate_roles(hits)
+
+
+def _propagate_roles(hits: list[NameHit]) -> list[NameHit]:
+    """ "Meet Kevin Okafor, our nurse practitioner! Kevin runs our asthma clinic": once a name
+    is introduced as staff or a provider, its other mentions are too."""
+    known = {w for h in hits if h.role in ("staff", "provider") for w in h.words}
+    result = []
+    for hit in hits:
+        if hit.role == "unknown" and hit.words and set(hit.words) <= known:
+            hit = NameHit(hit.start, hit.end, hit.words, "provider", hit.sentence,
+                          hit.possessive, hit.greeting, hit.patient_cue)  # fmt: skip
+        result.append(hit)
+    return result
 
 
 _INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){2,3}(?![\w])")
@@ -403,7 +434,9 @@ def _make_hit(
     doc: Doc, index: int, end: int, staff: StaffIndex, *, titled: bool = False
 ) -> NameHit:
     tokens = doc.tokens
-    words = tuple(_base(t)[0] for t in tokens[index:end] if len(t.text) > 1)
+    words = tuple(_base(t)[0] for t in tokens[index:end] if len(t.text) > 1) or tuple(
+        t.lower + "." for t in tokens[index:end]
+    )  # "mevrouw T.": the initial stands for the name
     start = tokens[index - 1].start if titled else tokens[index].start
     role = _role(doc, index, end, words, staff)
     cue = _patient_cue(doc, index, end)
@@ -411,6 +444,7 @@ def _make_hit(
         role = "patient"
     before = _prev_words(doc, index, 1)
     greeting = bool(before) and before[-1] in {
+        "lieve",
         "hi",
         "hello",
         "dear",

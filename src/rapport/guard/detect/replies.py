@@ -168,9 +168,55 @@ RELATIONSHIP = tuple(
     )
 )
 
+_FAMILY_EN = (
+    r"(?:son|daughter|child|kid|kids|children|baby|husband|wife|partner|mom|mum|mother|dad|"
+    r"father|grandmother|grandfather|grandma|grandpa|little one|boy|girl)"
+)
+_FAMILY_NL = (
+    r"(?:zoon|dochter|kind|kinderen|kindje|baby|man|vrouw|partner|moeder|vader|oma|opa|zoontje|"
+    r"dochtertje|kleine)"
+)
+_BODY = (
+    r"(?:knee|knees|back|neck|shoulder|hip|hips|wrist|ankle|foot|feet|leg|arm|elbow|hand|"
+    r"hamstring|muscle|tooth|teeth|gum|gums|jaw|molar|eye|eyes|ear|ears|skin|stomach|chest|"
+    r"heart|lungs|knie|rug|nek|schouder|heup|pols|enkel|voet|been|elleboog|spier|kies|tand|"
+    r"tanden|tandvlees|kaak|oog|ogen|oor|oren|huid|maag|borst|hart|longen)"
+)
+_CARE_NOUNS = (
+    r"(?:referral|appointment|results?|treatment|prescription|medication|meds|surgery|test|"
+    r"scan|x-rays?|visit|stay|recovery|cast|stitches|cleaning|check-?up|vaccinations?|shots?|"
+    r"bill|invoice|diagnosis|therapy|braces|filling|crown|verwijzing|afspraak|uitslag|"
+    r"behandeling|recept|medicatie|operatie|onderzoek|controle|bezoek|opname|herstel|gips|"
+    r"rekening|factuur|diagnose|therapie|beugel|vulling|kroon|prik|vaccinatie)"
+)
+
 CARE_DETAIL = tuple(
     re.compile(pattern, _I)
     for pattern in (
+        # the reader's family member's care: "your daughter's referral", "uw zoon werd geholpen"
+        r"\b(?:your|uw|je|jouw|jullie) "
+        + _FAMILY_EN
+        + r"(?:'s|’s)? (?:\w+ ){0,2}?"
+        + _CARE_NOUNS
+        + r"\b",
+        r"\b(?:your|uw|je|jouw|jullie) (?:" + _FAMILY_EN + "|" + _FAMILY_NL + r") (?:\w+ ){0,2}?"
+        r"(?:was|were|is|got|had|werd|was|is|heeft|had|kreeg|mocht) (?:\w+ ){0,3}?(?:with us|"
+        r"here|seen|treated|admitted|in the er|bij ons|geholpen|gezien|behandeld|onderzocht|"
+        r"opgenomen|geopereerd|gehecht|ingeënt|geprikt)\b",
+        r"\b(?:van|voor) (?:uw|je|jouw|jullie) "
+        + _FAMILY_NL
+        + r" (?:\w+ ){0,2}?"
+        + _CARE_NOUNS
+        + r"\b",
+        # the reader's body, their time in a programme, how their condition is doing
+        r"\b(?:about|regarding|for|with|on|check on|over|aan|met|naar) (?:your|uw|je|jouw) "
+        r"(?:\w+ )?" + _BODY + r"\b",
+        r"\b(?:your|uw|je|jouw) (?:sore|painful|injured|broken|swollen|bad|stiff|pijnlijke|"
+        r"gebroken|dikke|stijve|geblesseerde) " + _BODY + r"\b",
+        r"\byour (?:time|stay|weeks|days|months) (?:in|at|with|on) (?:our|the)\b",
+        r"\b(?:hoe gaat het (?:nu )?met|how(?:'s| is| are) (?:things with )?)(?: de| het| je| jouw|"
+        r" uw| your| the| that) (?:\w+ )?(?:" + _BODY + "|" + _CARE_NOUNS + r"|bekkenbodem|"
+        r"herstel|recovery|healing|knee|back)\b",
         # arguing with the facts of the visit: what the records, the schedule or the staff say
         r"\b(?:according to|per|in|from) (?:our|the) (?:records|files|system|notes|schedule|"
         r"charts?|log|calendar|appointment book)\b",
@@ -334,8 +380,8 @@ YOUR_PROVIDER = re.compile(
 # advice to see one's own provider, or a provider's general role: "ask your dentist", "uw
 # tandarts kan u adviseren", "overleg met je huisarts"
 _ADVICE_BEFORE = re.compile(
-    r"(?:\b(?:ask|consult|see|contact|call|tell|visit|check with|talk (?:to|with)|"
-    r"speak (?:to|with)|with|vraag|raadpleeg|bel|naar|met|aan)\s+)$",
+    r"(?:\b(?:ask|consult|see|contact|call|tell|visit|message|email|text|ring|phone|check with|"
+    r"talk (?:to|with)|speak (?:to|with)|with|vraag|raadpleeg|bel|naar|met|aan)\s+)$",
     _I,
 )
 _ADVICE_AFTER = re.compile(

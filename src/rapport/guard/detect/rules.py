@@ -29,7 +29,7 @@ from rapport.guard.detect.names import NameHit
 from rapport.guard.detect.own import has_consent
 from rapport.guard.detect.replies import find_reply_rules
 from rapport.guard.detect.scan import Scan
-from rapport.guard.detect.structure import FAMOUS
+from rapport.guard.detect.structure import FAMOUS, care_fact_spans
 from rapport.guard.detect.text import Token, words
 
 
@@ -100,6 +100,9 @@ def _bridged(scan: Scan, sentence: int, words: tuple[str, ...], *, vocative: boo
         refers = other in scan.pronoun_sents or (words and words[0] in text)
         if not others and (refers or (vocative and other in scan.you_sents)):
             return True
+        # "Ha Esther! Hoe gaat het met de bekkenbodem?": the sentence right after addressing them
+        if vocative and scan.addresses_reader and other == sentence + 1 and not others:
+            return True
     return False
 
 
@@ -167,7 +170,7 @@ def _name_findings(scan: Scan) -> Iterator[Raw]:
 def _name_raw(scan: Scan, hit: NameHit, category: str) -> Raw:
     if hit.greeting:
         token = next(t for t in scan.doc.tokens if t.end <= hit.start and t.sentence == hit.sentence
-                     and t.lower in {"hi", "hello", "dear", "hey", "beste", "hoi", "hallo"})  # fmt: skip
+                     and t.lower in {"hi", "hello", "dear", "hey", "beste", "hoi", "hallo", "lieve"})  # fmt: skip
         return Raw(category, token.start, hit.end, msg.greeting_suggestion(scan.lang))
     suggestion = msg.person_suggestion(
         scan.lang, possessive=hit.possessive, sentence_start=_sentence_start(scan, hit.start)
@@ -177,6 +180,8 @@ def _name_raw(scan: Scan, hit: NameHit, category: str) -> Raw:
 
 def attribution_findings(scan: Scan) -> Iterator[Raw]:
     for attribution in scan.attributions:
+        if any(attribution.start - 90 < end <= attribution.start for _, end in scan.sayings):
+            continue
         if set(attribution.words) & FAMOUS or not _person_like(
             scan, attribution.start, attribution.words
         ):
@@ -289,12 +294,23 @@ def _contact(scan: Scan, hit: IdHit) -> Raw | None:
     category = {"phone": "phone", "email": "email", "url": "url", "ip": "ip_address"}[hit.kind]
     sentence = scan.sentence(hit.start)
     about_health = sentence in scan.health_sents and sentence in scan.pronoun_sents
-    if sentence in scan.contact_sents or about_health:
+    contact_person = _CONTACT_PERSON.search(scan.doc.text, max(0, hit.start - 60), hit.start)
+    if (sentence in scan.contact_sents or about_health) and not (
+        contact_person and sentence not in scan.health_sents
+    ):
         return Raw(category, hit.start, hit.end, "")
     if hit.kind == "phone" and p.SERVICE_NUMBER.match(raw):
         return None
     suggestion = msg.contact_suggestion(hit.kind, scan.lang, own_values)
     return Raw("unverified_contact", hit.start, hit.end, suggestion)
+
+
+# "please ask for Tom Becker at …", "Bel Tom Becker op …": whom to contact, not a patient's
+# number; without health information it only warns.
+_CONTACT_PERSON = re.compile(
+    r"\b(?i:ask for|call|ring|text|contact|reach|email|e-mail|mail|bel|bellen met|vraag naar|"
+    r"app|neem contact op met)\s+(?:[A-Z][\w'’-]+\s+){1,3}(?i:at|on|via|op|:)\s*$"
+)
 
 
 def _personal_url(raw: str) -> bool:
@@ -331,8 +347,11 @@ def reply_findings(scan: Scan) -> Iterator[Raw]:
         return
     hits = find_reply_rules(scan.doc.text)
     for start, end, sentence in scan.health:
-        if _about_readers_care(scan, start, sentence) and not rp.booking(scan.doc.text, start, end):
+        if (
+            _about_readers_care(scan, start, sentence) and not rp.booking(scan.doc.text, start, end)
+        ) or _medication_for_reader(scan, start, end, sentence):
             hits.append(("care_detail", start, end))
+    hits.extend(("care_detail", start, end) for start, end in care_fact_spans(scan.doc.text))
     hits.extend(("care_detail", start, end) for start, end in _framed_care(scan))
     hits.extend(("patient_relationship", start, end) for start, end in _liked_staff(scan))
     phone = scan.context.phones[0] if scan.context.phones else None
@@ -348,10 +367,24 @@ def reply_findings(scan: Scan) -> Iterator[Raw]:
         yield Raw(category, s_start, s_end, msg.reply_suggestion(scan.lang, phone))
 
 
+_IMPERATIVE = words("please keep take stop continue blijf neem stop ga graag")
+
+
+def _medication_for_reader(scan: Scan, start: int, end: int, sentence: int) -> bool:
+    """ "Please keep taking the amlodipine": a named drug in an answer to the reader."""
+    if scan.doc.text[start:end].lower() not in lx.MEDICATIONS:
+        return False
+    words_in = [t.lower for t in scan.doc.tokens if t.sentence == sentence]
+    return sentence in scan.you_sents or bool(words_in[:2] and set(words_in[:2]) & _IMPERATIVE)
+
+
 def _about_readers_care(scan: Scan, start: int, sentence: int) -> bool:
-    """ "your crown", "je beugel", or "the new meds are working for you"."""
+    """ "your crown", "je beugel", or "the new meds are working for you"; not "your questions
+    about vaccines"."""
     before = [t.lower for t in scan.doc.tokens if t.end <= start and t.sentence == sentence]
-    if any(word in ("your", "uw", "je", "jouw") for word in before[-3:]):
+    owner = next((i for i in range(len(before) - 1, len(before) - 4, -1)
+                  if i >= 0 and before[i] in ("your", "uw", "je", "jouw")), None)  # fmt: skip
+    if owner is not None and not set(before[owner + 1 :]) & rp.LINKS:
         return True
     text = scan.doc.sentence_text(sentence)
     return sentence in scan.you_sents and _HOW_IT_WENT.search(text) is not None

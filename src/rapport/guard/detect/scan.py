@@ -85,10 +85,48 @@ class Scan:
         return self.doc.sentence_of(offset)
 
 
+_GENERIC_NAME_WORDS = frozenset(
+    [
+        "the",
+        "de",
+        "het",
+        "family",
+        "dental",
+        "medical",
+        "health",
+        "huisartsen",
+        "tandartsen",
+        "huisarts",
+        "tandarts",
+        "praktijk",
+        "practice",
+        "clinic",
+        "kliniek",
+        "centrum",
+        "center",
+        "centre",
+        "care",
+        "zorg",
+        "group",
+        "groep",
+    ]
+)
+
+
+def _practice_words(own: Own) -> list[str]:
+    """The practice's names and their distinctive first word ("Lakeside")."""
+    names = list(own.practice_names)
+    for name in own.practice_names:
+        first = name.split()[0] if name.split() else ""
+        if len(first) >= 4 and first[:1].isupper() and first.lower() not in _GENERIC_NAME_WORDS:
+            names.append(first)
+    return names
+
+
 def _practice_spans(text: str, own: Own) -> list[tuple[int, int]]:
     lower = text.lower()
     spans = []
-    for name in own.practice_names:
+    for name in _practice_words(own):
         needle, start = name.lower(), 0
         while (found := lower.find(needle, start)) >= 0:
             spans.append((found, found + len(needle)))
@@ -113,7 +151,9 @@ def build_scan(
 ) -> Scan:
     ids = find_identifiers(doc.text)
     practice = _practice_spans(doc.text, own)
-    masked = practice + [(h.start, h.end) for h in ids if h.kind in ("email", "url", "handle")]
+    masked = practice + [
+        (h.start, h.end) for h in ids if h.kind in ("email", "url", "handle", "address")
+    ]
     names = _with_staff_cues(doc, find_names(doc, own.staff, masked))
     name_spans = [(h.start, h.end) for h in names] + practice
     health = [

@@ -74,6 +74,15 @@ _CLOSE_RELATION = re.compile(
 )
 
 
+# "the Kowalski family", "de familie Peeters", "the Hassan triplets": a household by its name
+NAMED_FAMILY = re.compile(
+    r"\b(?:the|de|het)\s+(?-i:[A-Z][\w'-]+)\s+(?:family|twins|triplets|household|kids|"
+    r"children|gezin|tweeling|drieling|kinderen)\b|\b(?:de |het )?(?:familie|gezin)\s+"
+    r"(?:(?:van|de|der|den)\s+)*(?-i:[A-Z][\w'-]+)",
+    _I,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Description:
     """A definite description of one person: span covers the noun and what pins it down."""
@@ -96,6 +105,7 @@ def find_descriptions(text: str) -> list[Description]:
             continue
         end = match.start("rest") + _clause_length(rest)
         found.append(Description(match.start(), end))
+    found += [Description(m.start(), m.end()) for m in NAMED_FAMILY.finditer(text)]
     return found
 
 
@@ -116,7 +126,14 @@ CARE_FACTS = re.compile(
     r"\b(?:geboren|born)\b[^.!?\n]{0,30}\b\d{4}\s*(?:gram|g)\b|"
     r"\b(?:weighed|woog|weighing|wegend)\s+(?:\d{3,4}\s*(?:gram|grams|g)|\d{1,2}\s*(?:lb|lbs|"
     r"pounds?|kg|kilo))\b|\b(?:at birth|bij de geboorte|bij geboorte)\b|"
-    r"\bborn (?:at|after|with) \d{2} weeks\b|\bgeboren (?:met|bij|na) \d{2} weken\b|"
+    r"\bborn (?:at|after|with) \d{2} weeks\b|\b(?:met|bij|at|with|op) [2-4]\d (?:weken|weeks)\b|"
+    r"\b(?:settl\w*|paid|pay|paying|betaald|betalen|voldaan|voldoen)\s+(?:off\s+)?(?:their|his|"
+    r"her|hun|zijn|haar|the|de)\s+(?:\w+\s+)?(?:account|bill|balance|invoice|rekening|factuur|"
+    r"nota|schuld)\b|\bopenstaande (?:factuur|rekening|nota|bedrag)\b|"
+    r"\b(?:insurance|billing|claim) mix-up\b|\bincassobureau\b|\bdebt collect\w*\b|"
+    r"\b\d+\s?(?:mg|mcg|µg|ml|units|eenheden|ie)\b(?=[^.!?\n]{0,40}\b(?:tablet|tabletten|pill|"
+    r"pills|dose|dosis|capsule|capsules|injection|spuit|instead|in plaats))|"
+    r"\b(?:geb\.|geboren op)\s*\d|\bis (?:\w+ )?vastgesteld\b|\b(?:was|were) diagnosed\b|\bgeboren (?:met|bij|na) \d{2} weken\b|"
     r"\b\d{2} weken (?:zwanger|oud geboren)\b|"
     r"\b(?:spent|stayed|after) \d+ (?:days|weeks|nights) (?:with us|in (?:the )?(?:nicu|hospital|"
     r"icu|ward|rehab))\b|\b(?:na )?\d+ (?:dagen|weken|nachten) (?:op de|in het|bij ons)\b|"
@@ -161,7 +178,9 @@ FAMOUS = words(
     "hippocrates voltaire galen galenus socrates plato aristotle aristoteles seneca confucius "
     "einstein gandhi churchill franklin twain shakespeare nightingale osler paracelsus "
     "maimonides avicenna mandela lincoln emerson thoreau nietzsche darwin pasteur curie "
-    "erasmus spinoza cicero buddha rumi tolstoy angelou schweitzer"
+    "erasmus spinoza cicero buddha rumi tolstoy angelou schweitzer schopenhauer kant goethe "
+    "descartes epicurus aurelius hemingway wilde kierkegaard montaigne pascal rousseau "
+    "tzu lama teresa tagore gibran"
 )
 _SAYING = re.compile(
     r"\b(?:as (?:\w+ ){0,2}(?:said|put it|wrote|once said|famously said)|zoals (?:\w+ ){0,2}"
@@ -179,6 +198,22 @@ def saying_spans(text: str) -> list[tuple[int, int]]:
         before = text[max(0, match.start() - 60) : match.start()]
         after = text[match.end() : match.end() + 60]
         names = {w.lower() for w in re.findall(r"[A-Z][a-z]+", before + " " + after)}
-        if _SAYING.search(before) or _SAYING.search(after) or names & FAMOUS:
+        if (
+            _SAYING.search(before)
+            or _SAYING.search(after)
+            or names & FAMOUS
+            or _aphorism(match.group())
+        ):
             spans.append((match.start(), match.end()))
     return spans
+
+
+_FIRST_SECOND_PERSON = words(
+    "i i'm i've me my mine we we're us our ik me mij mijn wij we ons onze you your je jij u uw"
+)
+
+
+def _aphorism(quote: str) -> bool:
+    """A long quote that speaks of nobody ("Health is not everything, but…"): a saying."""
+    tokens = re.findall(r"[\w']+", quote.lower())
+    return len(tokens) >= 8 and not set(tokens) & _FIRST_SECOND_PERSON
