@@ -164,6 +164,13 @@ def test_reply_rules_do_not_apply_to_posts(text: str) -> None:
         "The $45 copay was for the separate lab draw, not for the physical itself.",
         "Thanks for the feedback on your time in our day program.",
         "Hoe gaat het nu met de bekkenbodem na de bevalling?",
+        # the time of the visit, what was signed, a condition both sides know
+        "Your 10:30 on the 5th was double-booked by our new system.",
+        "Maar u kwam op vrijdag om 9.15 uur binnen zonder afspraak.",
+        "Dit stond in de begroting die u in april heeft getekend.",
+        "The new insoles should sort out that plantar fasciitis in a few weeks.",
+        "Gary, you know Dr. J told you to cut back on salt!",
+        "Jammer dat jullie dochter zo lang op de gipskamer moest wachten.",
     ],
 )
 def test_answers_about_the_readers_own_visit_bill_or_result_block(text: str) -> None:

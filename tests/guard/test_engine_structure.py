@@ -39,6 +39,15 @@ def _verdict(text: str, kind: str = "post") -> str:
         # a name pinned to a trade, a title with an initial
         "Henk van de groenteboer ligt met een gebroken heup in het ziekenhuis.",
         "Links: meneer D. (61) met zijn oude kunstgebit, rechts na de implantaten.",
+        # a job or a place pins a person down; a hashtag; weight lost; a title like "Coach"
+        "Our favourite cashier at Corner Mart is officially in her second trimester!",
+        "Het jongetje van kamer 12 heeft vandaag zijn eerste ijsje gegeten na zijn operatie.",
+        "Baby girl Okoye, born at 33 wks, is breathing on her own today! #NICUstrong",
+        "Shoutout to Mr. Duarte, down 15 kg since starting the new injections!",
+        "When Coach Lindqvist walked in here he could barely lift his arm. Frozen shoulder, "
+        "twelve weeks of PT… he's back on the field.",
+        "Trots op onze Bas! Drie maanden geleden kwam hij op krukken binnen met een gescheurde "
+        "achillespees.",
         # a medication from the maintained list
         "So proud of Lucinda, who is finally off the sertraline.",
         "Gerda haalt vandaag haar metformine op bij de balie.",
@@ -67,6 +76,11 @@ def test_a_person_however_referred_to_with_a_health_fact_blocks(text: str) -> No
         "Vacature: fysiotherapeut gezocht. Vragen? Bel Tom Bakker op 06 12345678.",
         "We'd like to talk it through; please ask for Tom Becker at (555) 201-3344.",
         "“Gezondheid is niet alles, maar zonder gezondheid is alles niets.” — Arthur Schopenhauer",
+        # sample forms with placeholder values, a temperature, contacts after "or"
+        "Sample form (placeholder values, not a real person): Name: Jane Doe, Insurance ID: "
+        "000-000-000.",
+        "Generally, a fever in an adult is 100.4°F (38°C) or higher; call us if it lasts.",
+        "Please reach out to Tom Becker at (555) 201-3344 or tom@example.org so we can learn more.",
         "We are closed on 26 December; for urgent care call the on-call doctor.",
     ],
 )

@@ -79,7 +79,9 @@ AMBIGUOUS_FIRST_NAMES = words(
     "young rice stone fox black gray grant wood ford day little banks pearl eve"
 )
 PARTICLES = words("van de der den ten ter te 't het la le da di del della von zu el al bin ibn mc")
-PATIENT_TITLES = words("mr mrs ms miss mx mister dhr mevr meneer mevrouw juffrouw mw mej heer")
+PATIENT_TITLES = words(
+    "mr mrs ms miss mx mister dhr mevr meneer mevrouw juffrouw mw mej heer coach juf pastor dominee"
+)
 PROVIDER_TITLES = words("dr doctor dokter prof professor drs dra")
 STAFF_ROLES = words(
     "nurse hygienist receptionist assistant doctor dentist optometrist ophthalmologist "
@@ -102,7 +104,7 @@ SECOND_PERSON = words("you your yours you're you've u uw je jouw jij")
 PERSON_EVENTS = words(
     "born birth birthday dob died death passed admitted admission discharged discharge visit "
     "visited appointment surgery operation procedure seen treated diagnosed delivered "
-    "hospitalized hospitalised came checkup check-up exam scan treatment "
+    "hospitalized hospitalised came walked checkup check-up exam scan treatment "
     "geboren geboortedatum verjaardag overleden gestorven opgenomen opname ontslagen bezoek "
     "bezocht afspraak operatie geopereerd behandeld behandeling gediagnosticeerd bevallen ingreep "
     "controle consult kwam gezien"
@@ -116,9 +118,19 @@ CONTACT_NOUNS = words(
 )
 
 
+_HASHTAG_HEADS = frozenset(
+    term for term in HEALTH_TERMS - WIDE_TERMS if " " not in term and len(term) >= 4
+)
+
+
+def _hashtag_health(word: str) -> bool:
+    """ "#NICUstrong", "#chemodone": a hashtag that starts with a health word."""
+    return any(word[:k] in _HASHTAG_HEADS for k in range(4, min(len(word), 14) + 1))
+
+
 def _health_at(tokens: tuple[Token, ...], index: int) -> int:
     """Number of tokens of the health term starting at ``index`` (0 if none)."""
-    word = tokens[index].lower
+    word = tokens[index].lower.removesuffix("'s")
     longest = _PHRASE_STARTS.get(word, 1)
     for size in range(min(longest, len(tokens) - index), 1, -1):
         words = tokens[index : index + size]
@@ -159,6 +171,9 @@ def health_spans(doc: Doc) -> list[tuple[int, int, int]]:
     index = 0
     while index < len(tokens):
         size = _health_at(tokens, index)
+        token = tokens[index]
+        if not size and doc.text[token.start - 1 : token.start] == "#":
+            size = int(_hashtag_health(token.lower))
         if size and not _is_generic(tokens, index, size):
             last = tokens[index + size - 1]
             spans.append((tokens[index].start, last.end, tokens[index].sentence))

@@ -220,7 +220,7 @@ def _wide_name(doc: Doc, index: int, word: str) -> bool:
 _VOCATIVE_LEAD = words(
     "op on go thanks thank bedankt dank hey hoi ha hi hallo hello dear beste lieve congrats "
     "congratulations gefeliciteerd proficiat succes done bravo kudos you je jij sterkte "
-    "beterschap welcome welkom back terug soon"
+    "beterschap welcome welkom back terug soon onze our"
 )
 
 
@@ -236,7 +236,15 @@ def _vocative_name(doc: Doc, index: int, end: int, word: str) -> bool:
         return True
     # "…dat je weer aan het werk bent, Mark!": a name closing the sentence after a comma
     gap = doc.text[doc.tokens[index - 1].end : doc.tokens[index].start]
-    return "," in gap and after in ("!", "?")
+    if "," not in gap:
+        return False
+    if after in ("!", "?"):
+        return True
+    # "…dat je weer langs de lijn staat, Henk.": a closing name in a sentence that says "you"
+    sentence = doc.tokens[index].sentence
+    return after == "." and any(
+        t.lower in lx.SECOND_PERSON for t in doc.tokens[:index] if t.sentence == sentence
+    )
 
 
 def _of_trade(doc: Doc, index: int, end: int, word: str) -> bool:

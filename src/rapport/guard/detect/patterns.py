@@ -110,7 +110,7 @@ AGE_PATTERNS = (
     re.compile(r"\b(?P<n>\d{2,3})-jarige\b", re.IGNORECASE),
     re.compile(r"\b(?P<n>\d{2,3})(?:e|ste)\s+verjaardag\b", re.IGNORECASE),
     re.compile(
-        r"\b(?:wordt|werd|is)\s+(?:vandaag\s+|morgen\s+|zondag\s+|zaterdag\s+)?(?P<n>\d{2,3})(?:\s+jaar)?(?!\s*(?:jaar\s+)?(?:in|bij|geleden|lang|getrouwd|samen))\b",
+        r"\b(?:wordt|werd|is)\s+(?:vandaag\s+|morgen\s+|zondag\s+|zaterdag\s+)?(?P<n>\d{2,3})(?:\s+jaar)?(?![.,]?\d|\s*(?:°|%|procent|percent|graden|degrees|kg|kilo|cm|mg))(?!\s*(?:jaar\s+)?(?:in|bij|geleden|lang|getrouwd|samen))\b",
         re.IGNORECASE,
     ),
     re.compile(r"\bleeftijd\s+(?:van\s+)?(?P<n>\d{2,3})\b", re.IGNORECASE),

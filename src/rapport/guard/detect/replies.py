@@ -86,7 +86,7 @@ RELATIONSHIP = tuple(
         r"\b(?:u|je) (?:\w+ ){0,3}?(?:op controle|op consult|langs) ?(?:kwam|kwamen|was|bent geweest)\b",
         r"\bals (?:uw|je|jouw) " + _PROVIDER_NL + r"\b",
         r"\b(?:wij|we|ik) (?:hebben|heb) (?:u|je) (?:\w+ ){0,3}?(?:gezien|behandeld|onderzocht|geholpen)\b",
-        r"\b(?:toen|nadat|sinds|voordat) (?:u|je) (?:\w+ ){0,3}?(?:was|kwam|langskwam|bent geweest|"
+        r"\b(?:toen|nadat|sinds|voordat) (?:u|je) (?:\w+ ){0,6}?(?:was|kwam|langskwam|bent geweest|"
         r"op controle|op consult)\b",
         r"\btijdens (?:uw|je|jouw) (?:laatste |vorige |eerste |recente )?" + _VISIT_NL + r"\b",
         r"\b(?:u|je) (?:bent|was) (?:bij ons )?(?:patiënte?|geweest|behandeld|gezien)\b",
@@ -193,6 +193,19 @@ _CARE_NOUNS = (
 CARE_DETAIL = tuple(
     re.compile(pattern, _I)
     for pattern in (
+        # the time of the reader's visit, what they signed, what the doctor told them
+        r"\b(?:your|uw|je|jouw) \d{1,2}[:.]\d{2}\b",
+        r"\b(?:u|je|jij|you) (?:\w+ ){0,5}?(?:om|at) \d{1,2}[:.]\d{2}\b",
+        r"\b(?:u|je|jij) kwam (?:\w+ ){0,6}?binnen\b",
+        r"\b(?:die|dat|that|which) (?:u|je|you) (?:\w+ ){0,3}?(?:heeft |hebt |had |have )?"
+        r"(?:getekend|ondertekend|signed|ontvangen|received|betaald|paid|gekregen|got)\b",
+        r"\b(?:the|de|het) (?:bill|invoice|rekening|factuur|nota|begroting|estimate|quote) "
+        r"(?:for|voor|van) (?:the|your|de|het|uw|je) (?:\w+ )?\w+",
+        r"\b(?:dr\.?|doctor|dokter|the doctor|de dokter|de tandarts|the dentist|de huisarts|"
+        r"your doctor|uw huisarts|je huisarts)\s*(?:\w+\.? )?(?:told|advised|warned|prescribed|"
+        r"zei|adviseerde|waarschuwde|schreef|vertelde) (?:you|je|u|jou)\b",
+        r"\b(?:your|uw|je|jouw) (?:before|after|voor|na)[- ]?(?:pics|photos|pictures|foto's|"
+        r"fotos|plaatjes)\b",
         # the reader's family member's care: "your daughter's referral", "uw zoon werd geholpen"
         r"\b(?:your|uw|je|jouw|jullie) "
         + _FAMILY_EN
@@ -200,7 +213,8 @@ CARE_DETAIL = tuple(
         + _CARE_NOUNS
         + r"\b",
         r"\b(?:your|uw|je|jouw|jullie) (?:" + _FAMILY_EN + "|" + _FAMILY_NL + r") (?:\w+ ){0,2}?"
-        r"(?:was|were|is|got|had|werd|was|is|heeft|had|kreeg|mocht) (?:\w+ ){0,3}?(?:with us|"
+        r"(?:was|were|is|got|had|werd|was|is|heeft|had|kreeg|mocht|moest|waited|wachtte) "
+        r"(?:\w+ ){0,3}?(?:with us|wait|wachten|"
         r"here|seen|treated|admitted|in the er|bij ons|geholpen|gezien|behandeld|onderzocht|"
         r"opgenomen|geopereerd|gehecht|ingeënt|geprikt)\b",
         r"\b(?:van|voor) (?:uw|je|jouw|jullie) "
@@ -336,7 +350,7 @@ FRAME = re.compile(
     r"begrijpen|begrijp|goed (?:om )?te horen|wat goed|wat leuk|leuk (?:om )?te horen|succes|"
     r"good luck|best of luck|"
     r"mooi (?:om )?te horen|mooi dat|wat mooi|wat naar|naar dat|rot dat|wat rot|balen|"
-    r"hang in there|sterkte|hou(?:d)? vol)\b(?!\s+to\s+(?!hear|read|see|know|learn)\w)",
+    r"hang in there|sterkte|hou(?:d)? vol|snappen|snap|know that|weten dat)\b(?!\s+to\s+(?!hear|read|see|know|learn)\w)",
     _I,
 )
 CLAUSE_BREAK = re.compile(r"[;:()\[\]—–]")
@@ -462,3 +476,10 @@ def find_reply_rules(text: str) -> list[tuple[str, int, int]]:
             continue
         hits.append(("patient_relationship", m.start(), m.end()))
     return hits
+
+
+# words allowed between "that" and the condition: "that nasty infection", "die ontstoken kies"
+DESCRIBING = words(
+    "nasty bad awful painful stubborn old new little big sore ontstoken pijnlijke vervelende "
+    "nare oude nieuwe kleine grote hardnekkige lastige"
+)

@@ -100,8 +100,10 @@ def _bridged(scan: Scan, sentence: int, words: tuple[str, ...], *, vocative: boo
         refers = other in scan.pronoun_sents or (words and words[0] in text)
         if not others and (refers or (vocative and other in scan.you_sents)):
             return True
-        # "Ha Esther! Hoe gaat het met de bekkenbodem?": the sentence right after addressing them
-        if vocative and scan.addresses_reader and other == sentence + 1 and not others:
+        # "Ha Esther! Hoe gaat het met de bekkenbodem?": the sentence right after addressing them;
+        # "When Coach Briggs walked in here… Frozen shoulder + 14 weeks of PT later…"
+        follows = other == sentence + 1 and not others
+        if follows and ((vocative and scan.addresses_reader) or sentence in scan.event_sents):
             return True
     return False
 
@@ -110,6 +112,9 @@ def _vocative(scan: Scan, hit: NameHit) -> bool:
     """The name is addressed: "Welkom terug Ahmed!", "Get well soon, Mrs. Patterson!"."""
     after = scan.doc.text[hit.end : hit.end + 2].lstrip()
     return hit.greeting or after[:1] in ("!", ",", "?")
+
+
+_OUR_PATIENT = re.compile(r"\b(?:our|onze|this|deze)\s+(?:\w+\s+)?(?:patient|patiënte?)\b", re.I)
 
 
 def _tied_names(scan: Scan) -> set[str]:
@@ -121,8 +126,16 @@ def _tied_names(scan: Scan) -> set[str]:
         and (
             hit.patient_cue
             or _bridged(scan, hit.sentence, hit.words, vocative=_vocative(scan, hit))
+            or _OUR_PATIENT.search(scan.doc.sentence_text(hit.sentence)) is not None
+            or _third_person_in_answer(scan, hit)
         )
     }
+
+
+def _third_person_in_answer(scan: Scan, hit: NameHit) -> bool:
+    """In a reply or comment, someone other than the reader named next to any health fact:
+    "Our NICU team will be thrilled! Give Harper a squeeze from all of us"."""
+    return scan.addresses_reader and not _vocative(scan, hit) and bool(scan.health_sents)
 
 
 def _featured(scan: Scan, hit: NameHit) -> bool:
@@ -137,6 +150,9 @@ def name_findings(scan: Scan) -> Iterator[Raw]:
         if scan.persona and raw.category in ("person_name", "consent_missing"):
             raw = Raw("patient_story", raw.start, raw.end, raw.suggestion)
         yield raw
+
+
+_SAMPLE_CATEGORIES = ("date", "record_number", "person_name", "consent_missing")
 
 
 def description_findings(scan: Scan) -> Iterator[Raw]:
@@ -221,7 +237,7 @@ def handle_findings(scan: Scan) -> Iterator[Raw]:
             continue
         sentence = scan.sentence(hit.start)
         words = (handle.lstrip("@").lower(),)
-        if not _bridged(scan, sentence, words):
+        if not _bridged(scan, sentence, words, vocative=scan.addresses_reader):
             continue
         if has_consent(scan.context, words, required_kind(scan.doc.text, False), scan.today):
             continue
@@ -232,13 +248,25 @@ def handle_findings(scan: Scan) -> Iterator[Raw]:
 
 
 def identifier_findings(scan: Scan) -> Iterator[Raw]:
+    """Identifiers; on a sample form marked as made up ("placeholder values") dates and record
+    numbers only warn."""
     for hit in scan.ids:
         raw = _identifier(scan, hit)
+        if raw is not None and scan.persona and raw.category in _SAMPLE_CATEGORIES:
+            raw = Raw("patient_story", raw.start, raw.end, raw.suggestion)
         if raw is not None:
             yield raw
 
 
+def _placeholder(value: str) -> bool:
+    """ "000-000-000", "BSN 000000000": one digit repeated is a sample, never a person's."""
+    digits = [c for c in value if c.isdigit()]
+    return len(digits) >= 6 and len(set(digits)) == 1
+
+
 def _identifier(scan: Scan, hit: IdHit) -> Raw | None:
+    if _placeholder(scan.doc.text[hit.start : hit.end]):
+        return None
     fixed = {"ssn": "national_id", "bsn": "national_id", "record": "record_number",
              "device": "device_id"}  # fmt: skip
     if hit.kind in fixed:
@@ -308,8 +336,10 @@ def _contact(scan: Scan, hit: IdHit) -> Raw | None:
 # "please ask for Tom Becker at …", "Bel Tom Becker op …": whom to contact, not a patient's
 # number; without health information it only warns.
 _CONTACT_PERSON = re.compile(
-    r"\b(?i:ask for|call|ring|text|contact|reach|email|e-mail|mail|bel|bellen met|vraag naar|"
-    r"app|neem contact op met)\s+(?:[A-Z][\w'’-]+\s+){1,3}(?i:at|on|via|op|:)\s*$"
+    r"\b(?i:ask for|call|ring|text|contact|reach|reach out to|email|e-mail|mail|bel|bellen met|"
+    r"vraag naar|app|neem contact op met)\s+(?:[A-Z][\w'’-]+\s+){1,3}(?i:at|on|via|op|:)\s*(?:\S+\s+){0,4}?(?i:(?:or|of|and|en)\s+)?$|"
+    r"(?:[A-Z][\w'’-]+\s+){1,3}(?i:bereiken|bellen|mailen|spreken)\s+(?i:via|op|at|on)\s*"
+    r"(?:\S+\s+){0,4}?(?i:(?:or|of|and|en)\s+)?$"
 )
 
 
@@ -348,8 +378,13 @@ def reply_findings(scan: Scan) -> Iterator[Raw]:
     hits = find_reply_rules(scan.doc.text)
     for start, end, sentence in scan.health:
         if (
-            _about_readers_care(scan, start, sentence) and not rp.booking(scan.doc.text, start, end)
-        ) or _medication_for_reader(scan, start, end, sentence):
+            (
+                _about_readers_care(scan, start, sentence)
+                and not rp.booking(scan.doc.text, start, end)
+            )
+            or _medication_for_reader(scan, start, end, sentence)
+            or _demonstrative(scan, start, sentence)
+        ):
             hits.append(("care_detail", start, end))
     hits.extend(("care_detail", start, end) for start, end in care_fact_spans(scan.doc.text))
     hits.extend(("care_detail", start, end) for start, end in _framed_care(scan))
@@ -365,6 +400,22 @@ def reply_findings(scan: Scan) -> Iterator[Raw]:
         seen.add((category, sentence))
         s_start, s_end = _trimmed_sentence(scan, sentence)
         yield Raw(category, s_start, s_end, msg.reply_suggestion(scan.lang, phone))
+
+
+_DEMONSTRATIVES = words("that those die dat deze this")
+_SPAN_OF_TIME = words("months weeks days years maanden weken dagen jaar of van")
+
+
+def _demonstrative(scan: Scan, start: int, sentence: int) -> bool:
+    """ "that plantar fasciitis", "die ontstoken tandvleesrand", "those 6 months of braces":
+    a condition the reader and the practice both know."""
+    before = [t.lower for t in scan.doc.tokens if t.end <= start and t.sentence == sentence]
+    for back in range(1, min(5, len(before)) + 1):
+        word = before[-back]
+        if word in _DEMONSTRATIVES:
+            between = before[len(before) - back + 1 :]
+            return all(w in _SPAN_OF_TIME or w.isdigit() or w in rp.DESCRIBING for w in between)
+    return False
 
 
 _IMPERATIVE = words("please keep take stop continue blijf neem stop ga graag")

@@ -27,18 +27,21 @@ _ADJ = (
 _NOUN_EN = (
     r"(?:mom|mum|mother|dad|father|lady|gentleman|gent|man|woman|girl|boy|guy|kid|child|"
     r"toddler|teen|teenager|baby|grandma|grandpa|granny|grandmother|grandfather|neighbou?r|"
-    r"couple|twins|little one|chap|fellow|student|young man|young woman|family|patient)"
+    r"couple|twins|little one|chap|fellow|student|young man|young woman|family|patient|"
+    r"barista|teacher|coach|waitress|waiter|cashier|driver|mailman|postman|librarian|"
+    r"baker|butcher|hairdresser|nurse from|pastor|vicar|caretaker|janitor)"
 )
 _NOUN_NL = (
     r"(?:meneer|mevrouw|dame|heer|man|vrouw|meisje|jongen|kindje|kind|baby|moeder|vader|opa|"
     r"oma|buurvrouw|buurman|tweeling|mama|papa|jongeman|knul|student|kleine|familie|patiënte?|"
-    r"peuter|tiener)"
+    r"peuter|tiener|jongetje|meisje|juf|meester|trainer|kapper|bakker|slager|caissière|"
+    r"kassamedewerker|buschauffeur|postbode|pastoor|dominee|conciërge|zoon|dochter)"
 )
 # the/that/this/our + (adjectives) + a person noun + what pins them down
 DESCRIPTION = re.compile(
     r"\b(?:the|that|this|our|de|het|die|dat|deze|onze)\s+"
     + _ADJ
-    + r"(?P<noun>"
+    + r"(?:[\w'-]+\s+)??(?P<noun>"
     + _NOUN_EN
     + "|"
     + _NOUN_NL
@@ -49,12 +52,14 @@ _TIME_ANCHOR = (
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|"
     r"this (?:morning|afternoon|evening)|last (?:week|night)|earlier|maandag|dinsdag|woensdag|"
     r"donderdag|vrijdag|zaterdag|zondag|gisteren|vandaag|vanochtend|vanmorgen|vanmiddag|"
-    r"vanavond|vorige week|zojuist|net)\b|\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|uur)\b|"
+    r"vanavond|vorige week|zojuist|net|last month|vorige maand|afgelopen maand)\b|"
+    r"\b(?:maan|dins|woens|donder|vrij|zater|zon)dag(?:avond|ochtend|middag|nacht)\b|\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|uur)\b|"
     r"\bom \d{1,2}(?:[:.]\d{2})?\b|\bat \d{1,2}(?:[:.]\d{2})\b"
 )
 _PLACE_ANCHOR = (
-    r"\b(?:room|bed|bay|kamer|bed|box|exam room|ward|afdeling)\s+\d+|"
-    r"\b(?:from|at|van|bij|uit|in)\s+(?:the|de|het)\s+(?:\w+\s+){0,2}?(?:shop|store|bakery|"
+    r"\b(?:room|bed|bay|kamer|bed|box|exam room|ward|afdeling|groep|klas|class|grade)\s+\d+|"
+    r"\b(?:of|van|from|at|bij)\s+(?-i:[A-Z])[\w'-]+|"
+    r"\b(?:from|at|van|bij|uit|in|op)\s+(?:the|de|het)\s+(?:\w+\s+){0,2}?(?:shop|store|bakery|"
     r"school|class|church|mosque|gym|pharmacy|supermarket|office|street|corner|block|"
     r"winkel|bloemenwinkel|bakkerij|school|klas|kerk|moskee|sportschool|apotheek|supermarkt|"
     r"overkant|hoek|straat|buurt|markt)\b|"
@@ -126,7 +131,12 @@ CARE_FACTS = re.compile(
     r"\b(?:geboren|born)\b[^.!?\n]{0,30}\b\d{4}\s*(?:gram|g)\b|"
     r"\b(?:weighed|woog|weighing|wegend)\s+(?:\d{3,4}\s*(?:gram|grams|g)|\d{1,2}\s*(?:lb|lbs|"
     r"pounds?|kg|kilo))\b|\b(?:at birth|bij de geboorte|bij geboorte)\b|"
-    r"\bborn (?:at|after|with) \d{2} weeks\b|\b(?:met|bij|at|with|op) [2-4]\d (?:weken|weeks)\b|"
+    r"\bborn (?:at|after|with) \d{2} weeks\b|"
+    r"\b(?:born|geboren)\b[^.!?\n]{0,30}\b\d{2}\s*(?:weeks|wks|wk|weken|wkn)\b|"
+    r"\b(?:down|lost|afgevallen|kwijt|min)\s+\d+\s*(?:kg|kilo|kilos|lbs|pounds)\b|"
+    r"\b\d+\s*(?:kg|kilo|lbs|pounds)\s+(?:down|lost|afgevallen|kwijt|lichter)\b|"
+    r"\b(?:lost|verloor|verloren)\s+(?:her|his|their|haar|zijn|hun)\s+(?:husband|wife|"
+    r"partner|son|daughter|child|baby|man|vrouw|zoon|dochter|kind)\b|\b(?:met|bij|at|with|op) [2-4]\d (?:weken|weeks)\b|"
     r"\b(?:settl\w*|paid|pay|paying|betaald|betalen|voldaan|voldoen)\s+(?:off\s+)?(?:their|his|"
     r"her|hun|zijn|haar|the|de)\s+(?:\w+\s+)?(?:account|bill|balance|invoice|rekening|factuur|"
     r"nota|schuld)\b|\bopenstaande (?:factuur|rekening|nota|bedrag)\b|"
@@ -161,6 +171,8 @@ def care_fact_spans(text: str) -> list[tuple[int, int]]:
 
 PERSONA = re.compile(
     r"\b(?:illustrative|fictional|fictitious|made-up|made up|hypothetical|imaginary|"
+    r"placeholder|placeholders|dummy data|sample (?:values|data|form)|voorbeeldgegevens|"
+    r"voorbeeldformulier|nepgegevens|"
     r"composite|invented|not a real (?:patient|person)|not real patients?|example patient|"
     r"sample patient|persona|verzonnen|fictief|fictieve|denkbeeldige|geen echte (?:patiënte?|"
     r"persoon)|voorbeeldpatiënt|bedacht(?:e)? (?:persoon|patiënt))\b",
