@@ -16,7 +16,7 @@ Defaults, in short:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from rapport.guard.detect import lexicon as lx
@@ -28,6 +28,12 @@ from rapport.guard.detect.identifiers import IdHit
 from rapport.guard.detect.names import NameHit
 from rapport.guard.detect.own import has_consent
 from rapport.guard.detect.replies import find_reply_rules
+from rapport.guard.detect.rewrite import (
+    name_rewrite,
+    removal_span,
+    safe_reply,
+    whole_sentence,
+)
 from rapport.guard.detect.scan import Scan
 from rapport.guard.detect.structure import FAMOUS, care_fact_spans
 from rapport.guard.detect.text import Token, words
@@ -39,6 +45,9 @@ class Raw:
     start: int
     end: int
     suggestion: str
+
+
+Rule = Callable[["Scan"], Iterator[Raw]]
 
 
 _SOCIAL = words(
@@ -157,7 +166,10 @@ _SAMPLE_CATEGORIES = ("date", "record_number", "person_name", "consent_missing")
 
 def description_findings(scan: Scan) -> Iterator[Raw]:
     """ "The mom who came in with the twins Tuesday" next to a health or care fact."""
+    named = [(h.start, h.end) for h in scan.names]
     for description in scan.descriptions:
+        if _overlaps(description.start, description.end, named):
+            continue  # "our sweet patient Aaliyah": the name finding covers it
         sentence = scan.sentence(description.start)
         if not _bridged(scan, sentence, ()):
             continue
@@ -170,7 +182,10 @@ def description_findings(scan: Scan) -> Iterator[Raw]:
 
 def _name_findings(scan: Scan) -> Iterator[Raw]:
     tied = _tied_names(scan)
-    quoted = [(a.start, a.end) for a in scan.attributions]
+    # "from Oak Park" is a town (an address finding), not a person
+    quoted = [(a.start, a.end) for a in scan.attributions] + [
+        (m.start("town"), m.end("town")) for m in p.TOWN_CUE.finditer(scan.doc.text)
+    ]
     kind = required_kind(scan.doc.text, quoted=False)
     for hit in scan.names:
         if hit.role not in ("unknown", "patient") or not hit.words or hit.words[0] not in tied:
@@ -188,10 +203,10 @@ def _name_raw(scan: Scan, hit: NameHit, category: str) -> Raw:
         token = next(t for t in scan.doc.tokens if t.end <= hit.start and t.sentence == hit.sentence
                      and t.lower in {"hi", "hello", "dear", "hey", "beste", "hoi", "hallo", "lieve"})  # fmt: skip
         return Raw(category, token.start, hit.end, msg.greeting_suggestion(scan.lang))
-    suggestion = msg.person_suggestion(
-        scan.lang, possessive=hit.possessive, sentence_start=_sentence_start(scan, hit.start)
+    start, end, suggestion = name_rewrite(
+        scan.doc, hit.start, hit.end, scan.lang, possessive=hit.possessive
     )
-    return Raw(category, hit.start, hit.end, suggestion)
+    return Raw(category, start, end, suggestion)
 
 
 def attribution_findings(scan: Scan) -> Iterator[Raw]:
@@ -241,7 +256,10 @@ def handle_findings(scan: Scan) -> Iterator[Raw]:
             continue
         if has_consent(scan.context, words, required_kind(scan.doc.text, False), scan.today):
             continue
-        yield Raw("handle", hit.start, hit.end, "")
+        start, end, suggestion = name_rewrite(
+            scan.doc, hit.start, hit.end, scan.lang, possessive=False
+        )
+        yield Raw("handle", start, end, suggestion)
 
 
 # --- identifiers -----------------------------------------------------------------------------
@@ -249,7 +267,7 @@ def handle_findings(scan: Scan) -> Iterator[Raw]:
 
 def identifier_findings(scan: Scan) -> Iterator[Raw]:
     """Identifiers; on a sample form marked as made up ("placeholder values") dates and record
-    numbers only warn."""
+    numbers only warn. Removing one takes its label along, or the sentence if it would dangle."""
     for hit in scan.ids:
         raw = _identifier(scan, hit)
         if raw is not None and scan.persona and raw.category in _SAMPLE_CATEGORIES:
@@ -389,17 +407,23 @@ def reply_findings(scan: Scan) -> Iterator[Raw]:
     hits.extend(("care_detail", start, end) for start, end in care_fact_spans(scan.doc.text))
     hits.extend(("care_detail", start, end) for start, end in _framed_care(scan))
     hits.extend(("patient_relationship", start, end) for start, end in _liked_staff(scan))
-    phone = scan.context.phones[0] if scan.context.phones else None
-    seen: set[tuple[str, int]] = set()
+    flagged: dict[tuple[str, int], None] = {}
     for category, start, end in hits:
         if any(s <= start and end <= e for s, e in scan.sayings):
             continue  # a saying the practice quotes: "Laat voedsel uw medicijn zijn"
-        sentence = scan.sentence(start)
-        if (category, sentence) in seen:
-            continue
-        seen.add((category, sentence))
+        flagged.setdefault((category, scan.sentence(start)), None)
+    if not flagged:
+        return
+    # The first risky sentence becomes a whole safe reply; the others are removed.
+    first = min(sentence for _, sentence in flagged)
+    reply = safe_reply(scan.doc.text, scan.lang, scan.context)
+    for category, sentence in sorted(flagged, key=lambda key: key[1]):
         s_start, s_end = _trimmed_sentence(scan, sentence)
-        yield Raw(category, s_start, s_end, msg.reply_suggestion(scan.lang, phone))
+        if sentence == first:
+            yield Raw(category, s_start, s_end, reply)
+        else:
+            start, end = whole_sentence(scan.doc.text, s_start, s_end)
+            yield Raw(category, start, end, "")
 
 
 _DEMONSTRATIVES = words("that those die dat deze this")
@@ -578,14 +602,31 @@ def term_spans(text: str, term: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in pattern.finditer(text)]
 
 
-RULES = (
-    name_findings,
-    description_findings,
-    attribution_findings,
-    handle_findings,
-    identifier_findings,
-    town_findings,
-    reply_findings,
-    story_findings,
-    term_findings,
+def _readable(rule: Rule) -> Rule:
+    """A finding whose suggestion is "remove this" removes what keeps the sentence whole."""
+
+    def wrapped(scan: Scan) -> Iterator[Raw]:
+        for raw in rule(scan):
+            if raw.suggestion or raw.category == "deny_term":
+                yield raw
+                continue
+            start, end = removal_span(scan.doc, raw.start, raw.end)
+            yield Raw(raw.category, start, end, "")
+
+    return wrapped
+
+
+RULES: tuple[Rule, ...] = tuple(
+    _readable(rule)
+    for rule in (
+        name_findings,
+        description_findings,
+        attribution_findings,
+        handle_findings,
+        identifier_findings,
+        town_findings,
+        reply_findings,
+        story_findings,
+        term_findings,
+    )
 )
