@@ -170,7 +170,9 @@ def test_reply_rules_do_not_apply_to_posts(text: str) -> None:
         "Dit stond in de begroting die u in april heeft getekend.",
         "The new insoles should sort out that plantar fasciitis in a few weeks.",
         "Gary, you know Dr. J told you to cut back on salt!",
-        "Jammer dat jullie dochter zo lang op de gipskamer moest wachten.",
+        "Jammer dat jullie dochter zo lang op de gipskamer moest wachten.",  # the reader's own situation told back to them
+        "You had a rough time with the flu this winter.",
+        "Je was echt flink bij het hechten van die wond.",
     ],
 )
 def test_answers_about_the_readers_own_visit_bill_or_result_block(text: str) -> None:
@@ -189,7 +191,11 @@ def test_answers_about_the_readers_own_visit_bill_or_result_block(text: str) -> 
         "Vragen over een rekening? Bel onze administratie op werkdagen.",
         "Wij vinden het belangrijk dat iedereen zich welkom voelt in onze praktijk.",
         "Wij begrijpen uw zorgen over vaccinaties; bel ons gerust voor uitleg.",
-        "Just so you know, we're moving to our new building at 48 Harbor Lane on July 1.",
+        "Just so you know, we're moving to our new building at 48 Harbor Lane on July 1.",  # general advice and policy statements
+        "If you have the flu, stay home and rest.",
+        "Most people with a cold don't need antibiotics, even if you feel awful.",
+        "We can't discuss your treatment here, but please call us.",
+        "Wij kunnen hier helaas niet ingaan op uw behandeling.",
     ],
 )
 def test_answers_that_confirm_nothing_stay_ok(text: str) -> None:

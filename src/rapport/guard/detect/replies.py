@@ -483,3 +483,12 @@ DESCRIBING = words(
     "nasty bad awful painful stubborn old new little big sore ontstoken pijnlijke vervelende "
     "nare oude nieuwe kleine grote hardnekkige lastige"
 )
+
+
+# The reader's own situation, past or present: "you were", "you had", "u heeft gehad", "je bent".
+PAST_OR_NOW = re.compile(
+    r"\b(?:you (?:were|had|got|did|came|went|felt|needed|are|have|'re|'ve)|you're|you've|"
+    r"(?:u|je|jij) (?:was|had|kreeg|kwam|voelde|bent|hebt|heeft|zat|lag|moest)|"
+    r"(?:bent|heeft|hebt|was) (?:u|je|jij))\b",
+    _I,
+)

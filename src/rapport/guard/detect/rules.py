@@ -411,7 +411,10 @@ def reply_findings(scan: Scan) -> Iterator[Raw]:
     for category, start, end in hits:
         if any(s <= start and end <= e for s, e in scan.sayings):
             continue  # a saying the practice quotes: "Laat voedsel uw medicijn zijn"
-        flagged.setdefault((category, scan.sentence(start)), None)
+        sentence = scan.sentence(start)
+        if category == "care_detail" and _POLICY.search(scan.doc.sentence_text(sentence)):
+            continue
+        flagged.setdefault((category, sentence), None)
     if not flagged:
         return
     # The first risky sentence becomes a whole safe reply; the others are removed.
@@ -450,6 +453,8 @@ def _medication_for_reader(scan: Scan, start: int, end: int, sentence: int) -> b
     if scan.doc.text[start:end].lower() not in lx.MEDICATIONS:
         return False
     words_in = [t.lower for t in scan.doc.tokens if t.sentence == sentence]
+    if _CONDITIONAL.search(scan.doc.sentence_text(sentence)):
+        return False  # "Most colds don't need antibiotics, even if you feel awful."
     return sentence in scan.you_sents or bool(words_in[:2] and set(words_in[:2]) & _IMPERATIVE)
 
 
@@ -462,7 +467,45 @@ def _about_readers_care(scan: Scan, start: int, sentence: int) -> bool:
     if owner is not None and not set(before[owner + 1 :]) & rp.LINKS:
         return True
     text = scan.doc.sentence_text(sentence)
-    return sentence in scan.you_sents and _HOW_IT_WENT.search(text) is not None
+    if (
+        sentence in scan.you_sents
+        and _HOW_IT_WENT.search(text) is not None
+        and not _CONDITIONAL.search(text)
+    ):
+        return True
+    return _told_to_the_reader(scan, sentence, text)
+
+
+_CONDITIONAL = re.compile(
+    r"\b(?:if|when|whenever|als|wanneer|indien|most|meeste|anyone|iedereen)\b", re.IGNORECASE
+)
+# "We can't discuss your treatment here": a policy statement names a topic, not the reader's care.
+_POLICY = re.compile(
+    r"\b(?:can't|cannot|can not|unable to|won't|not able to|never|not allowed to)\s+(?:\w+\s+){0,2}?"
+    r"(?:discuss|comment on|share|confirm|talk about|go into|disclose)\b|"
+    r"\b(?:kunnen|mogen|gaan|kan|mag)\s+(?:\w+\s+){0,4}?(?:niet|geen)\s+(?:\w+\s+){0,4}?"
+    r"(?:bespreken|ingaan|delen|bevestigen|zeggen)\b|\bniet\s+(?:\w+\s+){0,2}?(?:ingaan op|"
+    r"bespreken)\b",
+    re.IGNORECASE,
+)
+# General advice and policy: "if you have chest pain…", "most sinus infections…", "we can't
+# discuss anyone's treatment", "your insurance may cover…".
+_GENERAL = re.compile(
+    r"\b(?:if|when|whenever|unless|als|wanneer|indien|zodra|mocht|anyone|everyone|iedereen|"
+    r"anybody|in general|generally|usually|most|many|meeste|veel|vaak|algemeen|meestal|"
+    r"can't|cannot|won't|unable|never|kunnen|mogen|geen|niet|nooit|may|might|kan|kunt|"
+    r"questions?|vragen|vraag|information|informatie|tips?|remember|reminder|onthoud|"
+    r"herinnering|book|boek|schedule|plan|make sure|zorg dat|check|controleer)\b",
+    re.IGNORECASE,
+)
+
+
+def _told_to_the_reader(scan: Scan, sentence: int, text: str) -> bool:
+    """In an answer, a health word in a sentence that speaks to the reader about something
+    that happened or is happening: "you were right to come in with that rash"."""
+    if sentence not in scan.you_sents or _GENERAL.search(text) or text.rstrip().endswith("?"):
+        return False  # advice, policy, or a question to anyone reading
+    return rp.PAST_OR_NOW.search(text) is not None
 
 
 def _framed_care(scan: Scan) -> Iterator[tuple[int, int]]:
