@@ -35,7 +35,7 @@ from rapport.guard.detect.rewrite import (
     whole_sentence,
 )
 from rapport.guard.detect.scan import Scan
-from rapport.guard.detect.structure import FAMOUS, care_fact_spans
+from rapport.guard.detect.structure import FAMOUS
 from rapport.guard.detect.text import Token, words
 
 
@@ -404,7 +404,7 @@ def reply_findings(scan: Scan) -> Iterator[Raw]:
             or _demonstrative(scan, start, sentence)
         ):
             hits.append(("care_detail", start, end))
-    hits.extend(("care_detail", start, end) for start, end in care_fact_spans(scan.doc.text))
+    hits.extend(("care_detail", start, end) for start, end in scan.care_facts)
     hits.extend(("care_detail", start, end) for start, end in _framed_care(scan))
     hits.extend(("patient_relationship", start, end) for start, end in _liked_staff(scan))
     flagged: dict[tuple[str, int], None] = {}

@@ -65,6 +65,7 @@ class Scan:
     health: list[tuple[int, int, int]]
     practice_spans: list[tuple[int, int]]
     descriptions: list[Description] = field(default_factory=list)
+    care_facts: list[tuple[int, int]] = field(default_factory=list)
     sayings: list[tuple[int, int]] = field(default_factory=list)
     persona: bool = False
     health_sents: set[int] = field(default_factory=set)
@@ -164,6 +165,7 @@ def build_scan(
     scan = Scan(doc, kind, lang, context, own, today, ids, names,
                 find_attributions(doc.text), health, practice)  # fmt: skip
     scan.descriptions = find_descriptions(doc.text)
+    scan.care_facts = care_fact_spans(doc.text)
     scan.sayings = saying_spans(doc.text)
     scan.persona = is_persona_text(doc.text)
     _mark_sentences(scan)
@@ -173,7 +175,7 @@ def build_scan(
 def _mark_sentences(scan: Scan) -> None:
     scan.health_sents = {sentence for _, _, sentence in scan.health}
     # a birth weight, a stay, a bill with its amount: care facts without a health word
-    scan.health_sents |= {scan.sentence(start) for start, _ in care_fact_spans(scan.doc.text)}
+    scan.health_sents |= {scan.sentence(start) for start, _ in scan.care_facts}
     scan.person_sents |= {scan.sentence(d.start) for d in scan.descriptions}
     for hit in scan.names:
         if hit.role in _PERSON_ROLES:
