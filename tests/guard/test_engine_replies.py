@@ -119,3 +119,84 @@ def test_safe_replies_and_comments_pass(text: str) -> None:
 )
 def test_reply_rules_do_not_apply_to_posts(text: str) -> None:
     assert check(text, kind="post").verdict == "ok"
+
+
+# How practices answer reviews in practice (issue 8, item 6): apologising for a specific wait,
+# bill, claim or result; arguing with the facts of the visit; "we looked into your file".
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We apologise for the 45-minute wait you had on Monday.",
+        "Sorry about the wait last week, the doctor was called to an emergency.",
+        "We're sorry the bill for your filling was higher than you expected.",
+        "Our apologies that your claim was rejected; we've resubmitted it with the right code.",
+        "I'm sorry the results of your blood test took so long to reach you.",
+        "We're sorry the whitening didn't give the result you hoped for.",
+        "According to our records, you cancelled twice without notice.",
+        "You arrived 20 minutes after your appointment time, so we had to reschedule.",
+        "The dentist explained the cost of the crown before we started.",
+        "You were seen within ten minutes of checking in.",
+        "We looked into your file and the referral was sent on time.",
+        "We've looked into your account and the charge is correct.",
+        "After reviewing your chart, the doctor stands by the diagnosis.",
+        "Your insurer only covers one cleaning a year, which is why you were billed.",
+        "Our notes show the hygienist discussed this with you at the time.",
+        "Excuses voor de lange wachttijd van afgelopen dinsdag.",
+        "Het spijt ons dat de rekening voor uw kroon hoger uitviel dan verwacht.",
+        "Sorry dat uw declaratie is afgewezen, we hebben hem opnieuw ingediend.",
+        "Vervelend dat de uitslag van uw bloedonderzoek zo lang op zich liet wachten.",
+        "Jammer dat het resultaat van de bleking tegenvalt.",
+        "Uit ons systeem blijkt dat u twee keer niet bent verschenen.",
+        "U was twintig minuten te laat voor uw afspraak, daarom konden we u niet meer helpen.",
+        "De tandarts heeft de kosten vooraf met u besproken.",
+        "We hebben uw dossier erbij gepakt en de verwijzing is op tijd verstuurd.",
+        "In uw dossier staat dat de behandeling is uitgelegd.",
+        "Toen u bij ons was, hebben we dit uitgebreid besproken.",
+        "Uw afspraak is inmiddels verzet naar volgende week.",
+        "Uw behandeling wordt gewoon vergoed door uw verzekeraar.",
+        "We hebben gekeken naar uw behandeling en die is volgens de richtlijnen uitgevoerd.",
+        "Volgens onze gegevens bent u op 3 maart geholpen door dokter Jansen.",
+        # the reader's family, body, dose or programme
+        "Your son's referral to the ENT clinic was delayed by the hospital.",
+        "We know your daughter was with us for hours after the fall.",
+        "Kevin will call you about your hamstring this afternoon.",
+        "Please keep taking the amlodipine at the dose the doctor prescribed.",
+        "The $45 copay was for the separate lab draw, not for the physical itself.",
+        "Thanks for the feedback on your time in our day program.",
+        "Hoe gaat het nu met de bekkenbodem na de bevalling?",
+        # the time of the visit, what was signed, a condition both sides know
+        "Your 10:30 on the 5th was double-booked by our new system.",
+        "Maar u kwam op vrijdag om 9.15 uur binnen zonder afspraak.",
+        "Dit stond in de begroting die u in april heeft getekend.",
+        "The new insoles should sort out that plantar fasciitis in a few weeks.",
+        "Gary, you know Dr. J told you to cut back on salt!",
+        "Jammer dat jullie dochter zo lang op de gipskamer moest wachten.",  # the reader's own situation told back to them
+        "You had a rough time with the flu this winter.",
+        "Je was echt flink bij het hechten van die wond.",
+    ],
+)
+def test_answers_about_the_readers_own_visit_bill_or_result_block(text: str) -> None:
+    assert check(text, kind="reply").verdict == "block"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We're sorry to hear about your experience and would like to talk to you directly.",
+        "Thank you for your feedback. We can't discuss anyone's care here, so please call us.",
+        "Waiting times are posted in our waiting room and on our website.",
+        "Our billing team answers questions about invoices every weekday from 9 to 12.",
+        "Het spijt ons dat te horen. Wilt u ons bellen zodat we het persoonlijk kunnen bespreken?",
+        "Bedankt voor uw reactie. Om privacyredenen gaan we hier niet in op individuele situaties.",
+        "Vragen over een rekening? Bel onze administratie op werkdagen.",
+        "Wij vinden het belangrijk dat iedereen zich welkom voelt in onze praktijk.",
+        "Wij begrijpen uw zorgen over vaccinaties; bel ons gerust voor uitleg.",
+        "Just so you know, we're moving to our new building at 48 Harbor Lane on July 1.",  # general advice and policy statements
+        "If you have the flu, stay home and rest.",
+        "Most people with a cold don't need antibiotics, even if you feel awful.",
+        "We can't discuss your treatment here, but please call us.",
+        "Wij kunnen hier helaas niet ingaan op uw behandeling.",
+    ],
+)
+def test_answers_that_confirm_nothing_stay_ok(text: str) -> None:
+    assert check(text, kind="reply").verdict == "ok"

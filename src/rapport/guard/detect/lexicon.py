@@ -25,7 +25,11 @@ def load_words(name: str) -> frozenset[str]:
 
 
 _NL_TERMS = load_words("medical_nl.txt")
-HEALTH_TERMS = load_words("medical_en.txt") | _NL_TERMS
+# Maintained vocabularies (scripts/build_guard_vocab.py): drug names, ICD-10-CM disease words,
+# Dutch clinical words. Only words rare in everyday English and Dutch are in them.
+MEDICATIONS = load_words("medications.txt")
+WIDE_TERMS = MEDICATIONS | load_words("diagnoses_en.txt") | load_words("medical_wide_nl.txt")
+HEALTH_TERMS = load_words("medical_en.txt") | _NL_TERMS | WIDE_TERMS
 # Dutch glues words together ("diabetescontrole"): a long word starting with a Dutch term counts.
 _NL_HEADS = frozenset(term for term in _NL_TERMS if " " not in term and len(term) >= 6)
 HEALTH_SUFFIXES = (
@@ -61,6 +65,10 @@ GENERIC_BEFORE = words("world national international wereld nationale internatio
 
 FIRST_NAMES = load_words("first_names_us.txt") | load_words("first_names_nl.txt")
 SURNAMES = load_words("surnames_us.txt") | load_words("surnames_nl.txt")
+# Wider lists (deduce, Faker): a name there that is also a common word needs a cue.
+COMMON_WORDS = load_words("common_words.txt")
+WIDE_FIRST_NAMES = load_words("first_names_wide.txt") - FIRST_NAMES
+WIDE_SURNAMES = load_words("surnames_wide.txt") - SURNAMES
 AMBIGUOUS_FIRST_NAMES = words(
     "will may june april august grace hope joy faith mark bill rose dawn summer art sue pat jean "
     "iris lily daisy jan roos lot bo max guy ray chase hunter sky storm river brook cash page "
@@ -71,7 +79,9 @@ AMBIGUOUS_FIRST_NAMES = words(
     "young rice stone fox black gray grant wood ford day little banks pearl eve"
 )
 PARTICLES = words("van de der den ten ter te 't het la le da di del della von zu el al bin ibn mc")
-PATIENT_TITLES = words("mr mrs ms miss mx mister dhr mevr meneer mevrouw juffrouw mw mej heer")
+PATIENT_TITLES = words(
+    "mr mrs ms miss mx mister dhr mevr meneer mevrouw juffrouw mw mej heer coach juf pastor dominee"
+)
 PROVIDER_TITLES = words("dr doctor dokter prof professor drs dra")
 STAFF_ROLES = words(
     "nurse hygienist receptionist assistant doctor dentist optometrist ophthalmologist "
@@ -94,7 +104,7 @@ SECOND_PERSON = words("you your yours you're you've u uw je jouw jij")
 PERSON_EVENTS = words(
     "born birth birthday dob died death passed admitted admission discharged discharge visit "
     "visited appointment surgery operation procedure seen treated diagnosed delivered "
-    "hospitalized hospitalised came checkup check-up exam scan treatment "
+    "hospitalized hospitalised came walked checkup check-up exam scan treatment "
     "geboren geboortedatum verjaardag overleden gestorven opgenomen opname ontslagen bezoek "
     "bezocht afspraak operatie geopereerd behandeld behandeling gediagnosticeerd bevallen ingreep "
     "controle consult kwam gezien"
@@ -108,9 +118,19 @@ CONTACT_NOUNS = words(
 )
 
 
+_HASHTAG_HEADS = frozenset(
+    term for term in HEALTH_TERMS - WIDE_TERMS if " " not in term and len(term) >= 4
+)
+
+
+def _hashtag_health(word: str) -> bool:
+    """ "#NICUstrong", "#chemodone": a hashtag that starts with a health word."""
+    return any(word[:k] in _HASHTAG_HEADS for k in range(4, min(len(word), 14) + 1))
+
+
 def _health_at(tokens: tuple[Token, ...], index: int) -> int:
     """Number of tokens of the health term starting at ``index`` (0 if none)."""
-    word = tokens[index].lower
+    word = tokens[index].lower.removesuffix("'s")
     longest = _PHRASE_STARTS.get(word, 1)
     for size in range(min(longest, len(tokens) - index), 1, -1):
         words = tokens[index : index + size]
@@ -151,6 +171,9 @@ def health_spans(doc: Doc) -> list[tuple[int, int, int]]:
     index = 0
     while index < len(tokens):
         size = _health_at(tokens, index)
+        token = tokens[index]
+        if not size and doc.text[token.start - 1 : token.start] == "#":
+            size = int(_hashtag_health(token.lower))
         if size and not _is_generic(tokens, index, size):
             last = tokens[index + size - 1]
             spans.append((tokens[index].start, last.end, tokens[index].sentence))

@@ -102,13 +102,6 @@ MESSAGES: dict[str, dict[str, str]] = {
 _PERSON = {"en": "a patient", "nl": "een patiënt"}
 _PERSON_POSSESSIVE = {"en": "a patient's", "nl": "de"}
 _GREETING = {"en": "Hi there", "nl": "Hallo"}
-_REPLY_TEMPLATE = {
-    "en": "Thank you for your feedback. To protect everyone's privacy we can't discuss anyone's "
-    "care online, so please contact our office directly{phone}.",
-    "nl": "Bedankt voor uw reactie. Om ieders privacy te beschermen bespreken we online geen "
-    "zorg, dus neem gerust rechtstreeks contact op met onze praktijk{phone}.",
-}
-_PHONE_TAIL = {"en": " at {phone}", "nl": " via {phone}"}
 _OFFICE_PHONE = {"en": "our office number", "nl": "ons praktijknummer"}
 _OFFICE_EMAIL = {"en": "our office email", "nl": "ons praktijkmailadres"}
 _RECENTLY = {"en": "recently", "nl": "onlangs"}
@@ -136,11 +129,6 @@ def person_suggestion(lang: str, *, possessive: bool, sentence_start: bool) -> s
 
 def greeting_suggestion(lang: str) -> str:
     return _GREETING[lang]
-
-
-def reply_suggestion(lang: str, phone: str | None) -> str:
-    tail = _PHONE_TAIL[lang].format(phone=phone) if phone else ""
-    return _REPLY_TEMPLATE[lang].format(phone=tail)
 
 
 def contact_suggestion(kind: str, lang: str, own: tuple[str, ...]) -> str:

@@ -25,7 +25,7 @@ _STOP_CAPS = words(
     just more most some any did does doing also only after before during while because since
     until about again still now then than once very well even ever never always maybe sorry
     get got see check ask tell keep stay take make find learn read watch bring try feel
-    beste geachte hallo hoi dag bedankt dank welkom gefeliciteerd proficiat fijne vandaag morgen
+    beste lieve lief liefste geachte hallo hoi dag bedankt dank welkom gefeliciteerd proficiat fijne vandaag morgen
     onze ons wij we kom bel maak lees kijk vraag zie weet wist de het een en van voor op aan
     met bij naar dat die dit deze er ook maar nog wel als om te door over uit na tot zonder
     heel goed mooi fijn super top samen alle elke iedere geen niet wie wat waar waarom hoe
@@ -41,7 +41,7 @@ _STOP_CAPS = words(
     """
 )
 _CUE_BEFORE = words(
-    "meet welcome hi hello dear hey beste hoi hallo dag here's congrats congratulations thanks "
+    "meet welcome hi hello dear hey beste lieve hoi hallo dag here's congrats congratulations thanks "
     "felicitaties proficiat gefeliciteerd cheers hats bravo kudos"
 )
 _CUE_BIGRAMS = frozenset(
@@ -197,14 +197,82 @@ def _has_cue(doc: Doc, index: int) -> bool:
     return len(before) == 2 and " ".join(before) in _CUE_BIGRAMS
 
 
+# "baby Theo", "little Noor", "kleine Jayden", "onze held Sem": a word that introduces a child.
+_CHILD_CUES = words(
+    "baby little lil sweet brave tiny kleine lieve dappere kleintje held heldin stoere "
+    "boy girl son daughter zoon dochter zoontje dochtertje twins tweeling"
+)
+
+
+def _sentence_initial(doc: Doc, index: int) -> bool:
+    return index == 0 or doc.tokens[index - 1].sentence != doc.tokens[index].sentence
+
+
+def _wide_name(doc: Doc, index: int, word: str) -> bool:
+    """A first name from the wide lists: a common word ("Door", "Hope") only mid-sentence."""
+    return (
+        word in lx.WIDE_FIRST_NAMES
+        and word not in lx.AMBIGUOUS_FIRST_NAMES
+        and word not in lx.COMMON_WORDS
+    )
+
+
+_VOCATIVE_LEAD = words(
+    "op on go thanks thank bedankt dank hey hoi ha hi hallo hello dear beste lieve congrats "
+    "congratulations gefeliciteerd proficiat succes done bravo kudos you je jij sterkte "
+    "beterschap welcome welkom back terug soon onze our"
+)
+
+
+def _vocative_name(doc: Doc, index: int, end: int, word: str) -> bool:
+    """ "Kom op Fleur!", "Well done, Hope!": a name-list word (even "Fleur") addressed."""
+    if word not in lx.FIRST_NAMES and word not in lx.WIDE_FIRST_NAMES:
+        return False
+    after = doc.text[doc.tokens[end - 1].end : doc.tokens[end - 1].end + 1]
+    if after not in ("!", ",", "?"):
+        return False
+    before = _prev_words(doc, index, 1)
+    if not before or before[-1] in _VOCATIVE_LEAD:
+        return True
+    # "…dat je weer aan het werk bent, Mark!": a name closing the sentence after a comma
+    gap = doc.text[doc.tokens[index - 1].end : doc.tokens[index].start]
+    if "," not in gap:
+        return False
+    if after in ("!", "?"):
+        return True
+    # "…dat je weer langs de lijn staat, Henk.": a closing name in a sentence that says "you"
+    sentence = doc.tokens[index].sentence
+    return after == "." and any(
+        t.lower in lx.SECOND_PERSON for t in doc.tokens[:index] if t.sentence == sentence
+    )
+
+
+def _of_trade(doc: Doc, index: int, end: int, word: str) -> bool:
+    """ "Jan van de visboer", "Henk from the bakery": a first name pinned to a trade or place."""
+    if word not in lx.FIRST_NAMES and word not in lx.WIDE_FIRST_NAMES:
+        return False
+    following = [t.lower for t in doc.tokens[end : end + 3]]
+    return following[:2] in (["van", "de"], ["van", "het"], ["from", "the"], ["uit", "de"]) and (
+        len(following) == 3 and doc.tokens[end + 2].text[:1].islower()
+    )
+
+
 def _is_candidate(doc: Doc, index: int, end: int) -> bool:
     token = doc.tokens[index]
     word, possessive = _base(token)
     if word in lx.FIRST_NAMES and word not in lx.AMBIGUOUS_FIRST_NAMES:
         return True
+    if _wide_name(doc, index, word) or _vocative_name(doc, index, end, word):
+        return True
+    before = _prev_words(doc, index, 1)
+    if before and before[-1] in _CHILD_CUES:
+        return True
+    if _of_trade(doc, index, end, word):
+        return True
     rest = doc.text[doc.tokens[end - 1].end :]
+    last = doc.tokens[end - 1].lower.removesuffix("'s")
     strong = (
-        (end - index > 1 and doc.tokens[end - 1].lower.removesuffix("'s") in lx.SURNAMES)
+        (end - index > 1 and (last in lx.SURNAMES or last in lx.WIDE_SURNAMES))
         or _has_cue(doc, index)
         or _AFTER_AGE.match(rest) is not None
         or _AFTER_PATIENT.match(rest) is not None
@@ -296,7 +364,68 @@ def find_names(doc: Doc, staff: StaffIndex, masked: list[tuple[int, int]]) -> li
             continue
         hits.append(_make_hit(doc, index, end, staff))
         index = end
-    return hits
+    hits += _initials(doc, hits, masked)
+    hits += _repeated(doc, hits, staff, masked)
+    hits.sort(key=lambda hit: hit.start)
+    return _propagate_roles(hits)
+
+
+def _propagate_roles(hits: list[NameHit]) -> list[NameHit]:
+    """ "Meet Kevin Okafor, our nurse practitioner! Kevin runs our asthma clinic": once a name
+    is introduced as staff or a provider, its other mentions are too."""
+    known = {w for h in hits if h.role in ("staff", "provider") for w in h.words}
+    result = []
+    for hit in hits:
+        if hit.role == "unknown" and hit.words and set(hit.words) <= known:
+            hit = NameHit(hit.start, hit.end, hit.words, "provider", hit.sentence,
+                          hit.possessive, hit.greeting, hit.patient_cue)  # fmt: skip
+        result.append(hit)
+    return result
+
+
+_INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){2,3}(?![\w])")
+_NOT_INITIALS = words("u.s. u.k. e.u. n.b. p.s. a.m. p.m. q.a. v.s. o.a. t.a.v. d.w.z. z.s.m.")
+
+
+def _initials(doc: Doc, hits: list[NameHit], masked: list[tuple[int, int]]) -> list[NameHit]:
+    """ "L.V., 34, came to us…": initials stand for a person."""
+    found = []
+    taken = [(h.start, h.end) for h in hits] + masked
+    for match in _INITIALS.finditer(doc.text):
+        start, end = match.start(), match.end()
+        key = match.group().replace(" ", "").lower()
+        if key in _NOT_INITIALS or any(start < e and s < end for s, e in taken):
+            continue
+        before = doc.text[max(0, start - 24) : start].lower().split()
+        role = "unknown"
+        if before and (before[-1].rstrip(".") in lx.PROVIDER_TITLES | lx.STAFF_ROLES):
+            role = "provider"
+        found.append(NameHit(start, end, (key,), role, doc.sentence_of(start)))
+    return found
+
+
+def _repeated(
+    doc: Doc, hits: list[NameHit], staff: StaffIndex, masked: list[tuple[int, int]]
+) -> list[NameHit]:
+    """A name recognised once ("Thanks Hal") is a name wherever else it is written."""
+    known = {h.words[0] for h in hits if h.words and h.role in ("unknown", "patient")}
+    taken = [(h.start, h.end) for h in hits] + masked
+    found = []
+    index = 0
+    tokens = doc.tokens
+    while index < len(tokens):
+        token = tokens[index]
+        if (
+            _base(token)[0] in known
+            and _name_like(token)
+            and not any(s <= token.start < e for s, e in taken)
+        ):
+            end = _extend(doc, index)
+            found.append(_make_hit(doc, index, end, staff))
+            index = end
+            continue
+        index += 1
+    return found
 
 
 def _starts_after_title(doc: Doc, index: int) -> bool:
@@ -313,7 +442,9 @@ def _make_hit(
     doc: Doc, index: int, end: int, staff: StaffIndex, *, titled: bool = False
 ) -> NameHit:
     tokens = doc.tokens
-    words = tuple(_base(t)[0] for t in tokens[index:end] if len(t.text) > 1)
+    words = tuple(_base(t)[0] for t in tokens[index:end] if len(t.text) > 1) or tuple(
+        t.lower + "." for t in tokens[index:end]
+    )  # "mevrouw T.": the initial stands for the name
     start = tokens[index - 1].start if titled else tokens[index].start
     role = _role(doc, index, end, words, staff)
     cue = _patient_cue(doc, index, end)
@@ -321,6 +452,7 @@ def _make_hit(
         role = "patient"
     before = _prev_words(doc, index, 1)
     greeting = bool(before) and before[-1] in {
+        "lieve",
         "hi",
         "hello",
         "dear",

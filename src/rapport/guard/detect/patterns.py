@@ -10,9 +10,7 @@ import re
 from rapport.guard.detect.text import words
 
 _NUM_SUFFIX = r"(?:\s*(?:number|no\.?|nr\.?|#|id)\b)?"
-_VALUE = (
-    r"\s*(?:is\s+|was\s+|[:#=]\s*)?(?P<value>#?[A-Za-z]{0,4}[-\s]?\d[\dA-Za-z\-/.]{1,24}[\dA-Za-z])"
-)
+_VALUE = r"\s*(?:is\s+|was\s+|[:#=.]\s*)?(?P<value>#?[A-Za-z]{0,4}[-\s/]?\d[\dA-Za-z\-/.]{1,24}[\dA-Za-z](?: \d{3,6}(?!\w)){0,3})"
 
 PHONE = re.compile(r"(?<![\w+/.\-])(?:\+|00)?\(?\d[\d \t().\-]{5,20}\d(?![\w/]|[.\-]\d)")
 PHONE_KEYWORD = re.compile(
@@ -29,10 +27,10 @@ URL = re.compile(
 )
 IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
 IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){2,7}:?[0-9A-Fa-f]{0,4}(?![\w:])")
-SSN = re.compile(r"(?<![\w-])(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}(?![\w-])")
+SSN = re.compile(r"(?<![\w-])(?!000|666|9\d\d)\d{3}([- .])(?!00)\d{2}\1(?!0000)\d{4}(?![\w-])")
 SSN_KEYWORD = re.compile(
     r"\b(?:ssn|social security(?: number| no\.?| #)?)\s*(?:is\s+|[:#]\s*)?"
-    r"(?P<value>\d{3}[- ]?\d{2}[- ]?\d{4})\b",
+    r"(?P<value>\d{3}[- .]?\d{2}[- .]?\d{4})\b",
     re.IGNORECASE,
 )
 BSN = re.compile(
@@ -48,10 +46,11 @@ RECORD_KEYWORD = re.compile(
     r"\b(?:mrn|medical record|record|patient|patiënt|chart|member|policy|health ?plan|insurance|"
     r"subscriber|group|account|acct|claim|invoice|(?:driver'?s\s+)?licen[cs]e|certificate|cert|"
     r"passport|case|medicaid|medicare|prescription|rx|"
-    r"patiëntnummer|patientnummer|dossiernummer|dossier|polisnummer|polis|verzekerdennummer|"
+    r"patiëntnummer|patientnummer|dossiernummer|dossiernr|patiëntnr|patientnr|polisnr|klantnr|"
+    r"relatienr|verzekerdennr|dossier|polisnummer|polis|verzekerdennummer|"
     r"relatienummer|klantnummer|rekeningnummer|factuurnummer|declaratienummer|rijbewijsnummer|"
     r"rijbewijs|certificaatnummer|paspoortnummer|zorgpasnummer|registratienummer|iban)"
-    r"(?P<label>\s*(?:number|numbers|nummer|no\.?|nr\.?|#|id|ID)\b|(?=\s*[:#]))?" + _VALUE,
+    r"(?P<label>\s*(?:(?:number|numbers|nummer|id|ID)\b|(?:no|nr)\b\.?|#)|(?=\s*[:#]))?" + _VALUE,
     re.IGNORECASE,
 )
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}\s?[A-Z]{4}(?:\s?\d{4}){2}\s?\d{2}\b")
@@ -111,7 +110,7 @@ AGE_PATTERNS = (
     re.compile(r"\b(?P<n>\d{2,3})-jarige\b", re.IGNORECASE),
     re.compile(r"\b(?P<n>\d{2,3})(?:e|ste)\s+verjaardag\b", re.IGNORECASE),
     re.compile(
-        r"\b(?:wordt|werd|is)\s+(?:vandaag\s+|morgen\s+|zondag\s+|zaterdag\s+)?(?P<n>\d{2,3})(?:\s+jaar)?(?!\s*(?:jaar\s+)?(?:in|bij|geleden|lang|getrouwd|samen))\b",
+        r"\b(?:wordt|werd|is)\s+(?:vandaag\s+|morgen\s+|zondag\s+|zaterdag\s+)?(?P<n>\d{2,3})(?:\s+jaar)?(?![.,]?\d|\s*(?:°|%|procent|percent|graden|degrees|kg|kilo|cm|mg))(?!\s*(?:jaar\s+)?(?:in|bij|geleden|lang|getrouwd|samen))\b",
         re.IGNORECASE,
     ),
     re.compile(r"\bleeftijd\s+(?:van\s+)?(?P<n>\d{2,3})\b", re.IGNORECASE),

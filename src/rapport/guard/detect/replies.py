@@ -86,7 +86,7 @@ RELATIONSHIP = tuple(
         r"\b(?:u|je) (?:\w+ ){0,3}?(?:op controle|op consult|langs) ?(?:kwam|kwamen|was|bent geweest)\b",
         r"\bals (?:uw|je|jouw) " + _PROVIDER_NL + r"\b",
         r"\b(?:wij|we|ik) (?:hebben|heb) (?:u|je) (?:\w+ ){0,3}?(?:gezien|behandeld|onderzocht|geholpen)\b",
-        r"\b(?:toen|nadat|sinds|voordat) (?:u|je) (?:\w+ ){0,3}?(?:was|kwam|langskwam|bent geweest|"
+        r"\b(?:toen|nadat|sinds|voordat) (?:u|je) (?:\w+ ){0,6}?(?:was|kwam|langskwam|bent geweest|"
         r"op controle|op consult)\b",
         r"\btijdens (?:uw|je|jouw) (?:laatste |vorige |eerste |recente )?" + _VISIT_NL + r"\b",
         r"\b(?:u|je) (?:bent|was) (?:bij ons )?(?:patiënte?|geweest|behandeld|gezien)\b",
@@ -168,9 +168,90 @@ RELATIONSHIP = tuple(
     )
 )
 
+_FAMILY_EN = (
+    r"(?:son|daughter|child|kid|kids|children|baby|husband|wife|partner|mom|mum|mother|dad|"
+    r"father|grandmother|grandfather|grandma|grandpa|little one|boy|girl)"
+)
+_FAMILY_NL = (
+    r"(?:zoon|dochter|kind|kinderen|kindje|baby|man|vrouw|partner|moeder|vader|oma|opa|zoontje|"
+    r"dochtertje|kleine)"
+)
+_BODY = (
+    r"(?:knee|knees|back|neck|shoulder|hip|hips|wrist|ankle|foot|feet|leg|arm|elbow|hand|"
+    r"hamstring|muscle|tooth|teeth|gum|gums|jaw|molar|eye|eyes|ear|ears|skin|stomach|chest|"
+    r"heart|lungs|knie|rug|nek|schouder|heup|pols|enkel|voet|been|elleboog|spier|kies|tand|"
+    r"tanden|tandvlees|kaak|oog|ogen|oor|oren|huid|maag|borst|hart|longen)"
+)
+_CARE_NOUNS = (
+    r"(?:referral|appointment|results?|treatment|prescription|medication|meds|surgery|test|"
+    r"scan|x-rays?|visit|stay|recovery|cast|stitches|cleaning|check-?up|vaccinations?|shots?|"
+    r"bill|invoice|diagnosis|therapy|braces|filling|crown|verwijzing|afspraak|uitslag|"
+    r"behandeling|recept|medicatie|operatie|onderzoek|controle|bezoek|opname|herstel|gips|"
+    r"rekening|factuur|diagnose|therapie|beugel|vulling|kroon|prik|vaccinatie)"
+)
+
 CARE_DETAIL = tuple(
     re.compile(pattern, _I)
     for pattern in (
+        # the time of the reader's visit, what they signed, what the doctor told them
+        r"\b(?:your|uw|je|jouw) \d{1,2}[:.]\d{2}\b",
+        r"\b(?:u|je|jij|you) (?:\w+ ){0,5}?(?:om|at) \d{1,2}[:.]\d{2}\b",
+        r"\b(?:u|je|jij) kwam (?:\w+ ){0,6}?binnen\b",
+        r"\b(?:die|dat|that|which) (?:u|je|you) (?:\w+ ){0,3}?(?:heeft |hebt |had |have )?"
+        r"(?:getekend|ondertekend|signed|ontvangen|received|betaald|paid|gekregen|got)\b",
+        r"\b(?:the|de|het) (?:bill|invoice|rekening|factuur|nota|begroting|estimate|quote) "
+        r"(?:for|voor|van) (?:the|your|de|het|uw|je) (?:\w+ )?\w+",
+        r"\b(?:dr\.?|doctor|dokter|the doctor|de dokter|de tandarts|the dentist|de huisarts|"
+        r"your doctor|uw huisarts|je huisarts)\s*(?:\w+\.? )?(?:told|advised|warned|prescribed|"
+        r"zei|adviseerde|waarschuwde|schreef|vertelde) (?:you|je|u|jou)\b",
+        r"\b(?:your|uw|je|jouw) (?:before|after|voor|na)[- ]?(?:pics|photos|pictures|foto's|"
+        r"fotos|plaatjes)\b",
+        # the reader's family member's care: "your daughter's referral", "uw zoon werd geholpen"
+        r"\b(?:your|uw|je|jouw|jullie) "
+        + _FAMILY_EN
+        + r"(?:'s|’s)? (?:\w+ ){0,2}?"
+        + _CARE_NOUNS
+        + r"\b",
+        r"\b(?:your|uw|je|jouw|jullie) (?:" + _FAMILY_EN + "|" + _FAMILY_NL + r") (?:\w+ ){0,2}?"
+        r"(?:was|were|is|got|had|werd|was|is|heeft|had|kreeg|mocht|moest|waited|wachtte) "
+        r"(?:\w+ ){0,3}?(?:with us|wait|wachten|"
+        r"here|seen|treated|admitted|in the er|bij ons|geholpen|gezien|behandeld|onderzocht|"
+        r"opgenomen|geopereerd|gehecht|ingeënt|geprikt)\b",
+        r"\b(?:van|voor) (?:uw|je|jouw|jullie) "
+        + _FAMILY_NL
+        + r" (?:\w+ ){0,2}?"
+        + _CARE_NOUNS
+        + r"\b",
+        # the reader's body, their time in a programme, how their condition is doing
+        r"\b(?:about|regarding|for|with|on|check on|over|aan|met|naar) (?:your|uw|je|jouw) "
+        r"(?:\w+ )?" + _BODY + r"\b",
+        r"\b(?:your|uw|je|jouw) (?:sore|painful|injured|broken|swollen|bad|stiff|pijnlijke|"
+        r"gebroken|dikke|stijve|geblesseerde) " + _BODY + r"\b",
+        r"\byour (?:time|stay|weeks|days|months) (?:in|at|with|on) (?:our|the)\b",
+        r"\b(?:hoe gaat het (?:nu )?met|how(?:'s| is| are) (?:things with )?)(?: de| het| je| jouw|"
+        r" uw| your| the| that) (?:\w+ )?(?:" + _BODY + "|" + _CARE_NOUNS + r"|bekkenbodem|"
+        r"herstel|recovery|healing|knee|back)\b",
+        # arguing with the facts of the visit: what the records, the schedule or the staff say
+        r"\b(?:according to|per|in|from) (?:our|the) (?:records|files|system|notes|schedule|"
+        r"charts?|log|calendar|appointment book)\b",
+        r"\b(?:volgens|uit|in) (?:ons|onze|het|de) (?:systeem|gegevens|dossier|administratie|"
+        r"registratie|agenda|notities|aantekeningen)\b(?:[^.!?]{0,40}\b(?:u|je|uw|jouw)\b)?",
+        r"\byou (?:\w+ ){0,2}?(?:arrived|came in|showed up|turned up|checked in|got here|were)"
+        r" (?:\w+ ){0,3}?(?:late|early|after your|before your|past your)\b",
+        r"\b(?:u|je|jij) (?:was|kwam|bent|waren) (?:\w+ ){0,3}?te (?:laat|vroeg)\b",
+        r"\b(?:your|uw|je) (?:\d{1,2}[:.]\d{2}\s*(?:am|pm|uur)? )?(?:slot|time slot|"
+        r"appointment time|afspraaktijd|tijdslot)\b",
+        r"\b(?:uw|je) afspraak (?:van|om|op) \d",
+        r"\bwe had to (?:shorten|cut short|reschedule|cancel|end|stop|postpone) (?:the|your) "
+        r"(?:cleaning|appointment|visit|session|exam|treatment|procedure|consultation)\b",
+        r"\b(?:" + _ROLE_EN + r"|we|i) (?:\w+ ){0,2}?(?:explained|discussed|went over|"
+        r"reviewed|told you about|showed you|warned you about|informed you of) (?:the|your|"
+        r"all the) (?:\w+ ){0,2}?(?:costs?|price|fees?|estimate|risks|options|treatment|"
+        r"procedure|plan|side effects|aftercare|diagnosis)\b",
+        r"\b(?:" + _ROLE_NL + r"|we|wij|ik) (?:\w+ ){0,3}?(?:heeft|hebben|heb) (?:\w+ ){0,3}?"
+        r"(?:de|uw|je|alle) (?:\w+ )?(?:kosten|prijs|risico's|opties|behandeling|bijwerkingen|"
+        r"nazorg|diagnose) (?:\w+ ){0,3}?(?:uitgelegd|besproken|toegelicht|verteld)\b",
+        r"\b(?:u|je|jij) (?:bent|was|werd) (?:\w+ ){0,4}?(?:geholpen|gezien|behandeld) door\b",
         r"\b(?:we|i) (?:checked|reviewed|looked at|looked into|pulled up|went through|consulted|"
         r"have checked|have reviewed) (?:your|the) (?:\w+ )?(?:chart|records?|file|account|history|"
         r"notes|x-rays?|results)\b",
@@ -269,7 +350,7 @@ FRAME = re.compile(
     r"begrijpen|begrijp|goed (?:om )?te horen|wat goed|wat leuk|leuk (?:om )?te horen|succes|"
     r"good luck|best of luck|"
     r"mooi (?:om )?te horen|mooi dat|wat mooi|wat naar|naar dat|rot dat|wat rot|balen|"
-    r"hang in there|sterkte|hou(?:d)? vol)\b(?!\s+to\s+(?!hear|read|see|know|learn)\w)",
+    r"hang in there|sterkte|hou(?:d)? vol|snappen|snap|know that|weten dat)\b(?!\s+to\s+(?!hear|read|see|know|learn)\w)",
     _I,
 )
 CLAUSE_BREAK = re.compile(r"[;:()\[\]—–]")
@@ -299,7 +380,7 @@ VISIT_WORDS = words(
     "visit visits exam cleaning wait bill bills invoice invoices statement charge charges billing "
     "check-up checkup bezoek rekening factuur nota declaratie wachttijd wachtkamer "
     "gebitsreiniging nacontrole stitches sutures numbing anesthesia anaesthesia whitening "
-    "bleaching hechtingen verdoving bleken check-in spreekuur pain ache swelling bleeding "
+    "bleaching hechtingen verdoving bleken bleking tandbleking check-in spreekuur pain ache swelling bleeding "
     "sensitivity pijn zwelling bloeding gevoeligheid tooth teeth gum gums kies kiezen tand "
     "tanden tandvlees kroon kroontje brug cpap"
 )
@@ -313,8 +394,8 @@ YOUR_PROVIDER = re.compile(
 # advice to see one's own provider, or a provider's general role: "ask your dentist", "uw
 # tandarts kan u adviseren", "overleg met je huisarts"
 _ADVICE_BEFORE = re.compile(
-    r"(?:\b(?:ask|consult|see|contact|call|tell|visit|check with|talk (?:to|with)|"
-    r"speak (?:to|with)|with|vraag|raadpleeg|bel|naar|met|aan)\s+)$",
+    r"(?:\b(?:ask|consult|see|contact|call|tell|visit|message|email|text|ring|phone|check with|"
+    r"talk (?:to|with)|speak (?:to|with)|with|vraag|raadpleeg|bel|naar|met|aan)\s+)$",
     _I,
 )
 _ADVICE_AFTER = re.compile(
@@ -395,3 +476,19 @@ def find_reply_rules(text: str) -> list[tuple[str, int, int]]:
             continue
         hits.append(("patient_relationship", m.start(), m.end()))
     return hits
+
+
+# words allowed between "that" and the condition: "that nasty infection", "die ontstoken kies"
+DESCRIBING = words(
+    "nasty bad awful painful stubborn old new little big sore ontstoken pijnlijke vervelende "
+    "nare oude nieuwe kleine grote hardnekkige lastige"
+)
+
+
+# The reader's own situation, past or present: "you were", "you had", "u heeft gehad", "je bent".
+PAST_OR_NOW = re.compile(
+    r"\b(?:you (?:were|had|got|did|came|went|felt|needed|are|have|'re|'ve)|you're|you've|"
+    r"(?:u|je|jij) (?:was|had|kreeg|kwam|voelde|bent|hebt|heeft|zat|lag|moest)|"
+    r"(?:bent|heeft|hebt|was) (?:u|je|jij))\b",
+    _I,
+)

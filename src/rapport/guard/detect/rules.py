@@ -16,7 +16,7 @@ Defaults, in short:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from rapport.guard.detect import lexicon as lx
@@ -28,7 +28,14 @@ from rapport.guard.detect.identifiers import IdHit
 from rapport.guard.detect.names import NameHit
 from rapport.guard.detect.own import has_consent
 from rapport.guard.detect.replies import find_reply_rules
+from rapport.guard.detect.rewrite import (
+    name_rewrite,
+    removal_span,
+    safe_reply,
+    whole_sentence,
+)
 from rapport.guard.detect.scan import Scan
+from rapport.guard.detect.structure import FAMOUS
 from rapport.guard.detect.text import Token, words
 
 
@@ -38,6 +45,9 @@ class Raw:
     start: int
     end: int
     suggestion: str
+
+
+Rule = Callable[["Scan"], Iterator[Raw]]
 
 
 _SOCIAL = words(
@@ -99,6 +109,11 @@ def _bridged(scan: Scan, sentence: int, words: tuple[str, ...], *, vocative: boo
         refers = other in scan.pronoun_sents or (words and words[0] in text)
         if not others and (refers or (vocative and other in scan.you_sents)):
             return True
+        # "Ha Esther! Hoe gaat het met de bekkenbodem?": the sentence right after addressing them;
+        # "When Coach Briggs walked in here… Frozen shoulder + 14 weeks of PT later…"
+        follows = other == sentence + 1 and not others
+        if follows and ((vocative and scan.addresses_reader) or sentence in scan.event_sents):
+            return True
     return False
 
 
@@ -106,6 +121,9 @@ def _vocative(scan: Scan, hit: NameHit) -> bool:
     """The name is addressed: "Welkom terug Ahmed!", "Get well soon, Mrs. Patterson!"."""
     after = scan.doc.text[hit.end : hit.end + 2].lstrip()
     return hit.greeting or after[:1] in ("!", ",", "?")
+
+
+_OUR_PATIENT = re.compile(r"\b(?:our|onze|this|deze)\s+(?:\w+\s+)?(?:patient|patiënte?)\b", re.I)
 
 
 def _tied_names(scan: Scan) -> set[str]:
@@ -117,8 +135,16 @@ def _tied_names(scan: Scan) -> set[str]:
         and (
             hit.patient_cue
             or _bridged(scan, hit.sentence, hit.words, vocative=_vocative(scan, hit))
+            or _OUR_PATIENT.search(scan.doc.sentence_text(hit.sentence)) is not None
+            or _third_person_in_answer(scan, hit)
         )
     }
+
+
+def _third_person_in_answer(scan: Scan, hit: NameHit) -> bool:
+    """In a reply or comment, someone other than the reader named next to any health fact:
+    "Our NICU team will be thrilled! Give Harper a squeeze from all of us"."""
+    return scan.addresses_reader and not _vocative(scan, hit) and bool(scan.health_sents)
 
 
 def _featured(scan: Scan, hit: NameHit) -> bool:
@@ -128,8 +154,38 @@ def _featured(scan: Scan, hit: NameHit) -> bool:
 
 
 def name_findings(scan: Scan) -> Iterator[Raw]:
+    """Names tied to health; in a text that says its person is made up they only warn."""
+    for raw in _name_findings(scan):
+        if scan.persona and raw.category in ("person_name", "consent_missing"):
+            raw = Raw("patient_story", raw.start, raw.end, raw.suggestion)
+        yield raw
+
+
+_SAMPLE_CATEGORIES = ("date", "record_number", "person_name", "consent_missing")
+
+
+def description_findings(scan: Scan) -> Iterator[Raw]:
+    """ "The mom who came in with the twins Tuesday" next to a health or care fact."""
+    named = [(h.start, h.end) for h in scan.names]
+    for description in scan.descriptions:
+        if _overlaps(description.start, description.end, named):
+            continue  # "our sweet patient Aaliyah": the name finding covers it
+        sentence = scan.sentence(description.start)
+        if not _bridged(scan, sentence, ()):
+            continue
+        category = "patient_story" if scan.persona else "person_name"
+        suggestion = msg.person_suggestion(
+            scan.lang, possessive=False, sentence_start=_sentence_start(scan, description.start)
+        )
+        yield Raw(category, description.start, description.end, suggestion)
+
+
+def _name_findings(scan: Scan) -> Iterator[Raw]:
     tied = _tied_names(scan)
-    quoted = [(a.start, a.end) for a in scan.attributions]
+    # "from Oak Park" is a town (an address finding), not a person
+    quoted = [(a.start, a.end) for a in scan.attributions] + [
+        (m.start("town"), m.end("town")) for m in p.TOWN_CUE.finditer(scan.doc.text)
+    ]
     kind = required_kind(scan.doc.text, quoted=False)
     for hit in scan.names:
         if hit.role not in ("unknown", "patient") or not hit.words or hit.words[0] not in tied:
@@ -145,16 +201,22 @@ def name_findings(scan: Scan) -> Iterator[Raw]:
 def _name_raw(scan: Scan, hit: NameHit, category: str) -> Raw:
     if hit.greeting:
         token = next(t for t in scan.doc.tokens if t.end <= hit.start and t.sentence == hit.sentence
-                     and t.lower in {"hi", "hello", "dear", "hey", "beste", "hoi", "hallo"})  # fmt: skip
+                     and t.lower in {"hi", "hello", "dear", "hey", "beste", "hoi", "hallo", "lieve"})  # fmt: skip
         return Raw(category, token.start, hit.end, msg.greeting_suggestion(scan.lang))
-    suggestion = msg.person_suggestion(
-        scan.lang, possessive=hit.possessive, sentence_start=_sentence_start(scan, hit.start)
+    start, end, suggestion = name_rewrite(
+        scan.doc, hit.start, hit.end, scan.lang, possessive=hit.possessive
     )
-    return Raw(category, hit.start, hit.end, suggestion)
+    return Raw(category, start, end, suggestion)
 
 
 def attribution_findings(scan: Scan) -> Iterator[Raw]:
     for attribution in scan.attributions:
+        if any(attribution.start - 90 < end <= attribution.start for _, end in scan.sayings):
+            continue
+        if set(attribution.words) & FAMOUS or not _person_like(
+            scan, attribution.start, attribution.words
+        ):
+            continue
         before = scan.doc.text[max(0, attribution.start - 16) : attribution.start].lower()
         before_words = set(re.findall(r"[\wë]+", before)[-2:])
         if scan.own.staff.matches(attribution.words) or before_words & (
@@ -163,8 +225,22 @@ def attribution_findings(scan: Scan) -> Iterator[Raw]:
             continue
         if has_consent(scan.context, attribution.words, "testimonial", scan.today):
             continue
-        suggestion = msg.person_suggestion(scan.lang, possessive=False, sentence_start=False)
-        yield Raw("consent_missing", attribution.start, attribution.end, suggestion)
+        suggestion = msg.person_suggestion(
+            scan.lang, possessive=False, sentence_start=_sentence_start(scan, attribution.start)
+        )
+        category = "patient_story" if scan.persona else "consent_missing"
+        yield Raw(category, attribution.start, attribution.end, suggestion)
+
+
+def _person_like(scan: Scan, start: int, words: tuple[str, ...]) -> bool:
+    """ "Sarah M.", "Mrs. Lee", "Henk": not "Myth:" or "Voltaire"."""
+    if len(words) > 1:
+        return True
+    before = scan.doc.text[max(0, start - 8) : start].lower()
+    if any(title in before for title in ("mr", "mrs", "ms", "dhr", "mevr", "meneer", "mevrouw")):
+        return True
+    word = words[0] if words else ""
+    return word in lx.FIRST_NAMES or word in lx.WIDE_FIRST_NAMES
 
 
 def handle_findings(scan: Scan) -> Iterator[Raw]:
@@ -176,24 +252,39 @@ def handle_findings(scan: Scan) -> Iterator[Raw]:
             continue
         sentence = scan.sentence(hit.start)
         words = (handle.lstrip("@").lower(),)
-        if not _bridged(scan, sentence, words):
+        if not _bridged(scan, sentence, words, vocative=scan.addresses_reader):
             continue
         if has_consent(scan.context, words, required_kind(scan.doc.text, False), scan.today):
             continue
-        yield Raw("handle", hit.start, hit.end, "")
+        start, end, suggestion = name_rewrite(
+            scan.doc, hit.start, hit.end, scan.lang, possessive=False
+        )
+        yield Raw("handle", start, end, suggestion)
 
 
 # --- identifiers -----------------------------------------------------------------------------
 
 
 def identifier_findings(scan: Scan) -> Iterator[Raw]:
+    """Identifiers; on a sample form marked as made up ("placeholder values") dates and record
+    numbers only warn. Removing one takes its label along, or the sentence if it would dangle."""
     for hit in scan.ids:
         raw = _identifier(scan, hit)
+        if raw is not None and scan.persona and raw.category in _SAMPLE_CATEGORIES:
+            raw = Raw("patient_story", raw.start, raw.end, raw.suggestion)
         if raw is not None:
             yield raw
 
 
+def _placeholder(value: str) -> bool:
+    """ "000-000-000", "BSN 000000000": one digit repeated is a sample, never a person's."""
+    digits = [c for c in value if c.isdigit()]
+    return len(digits) >= 6 and len(set(digits)) == 1
+
+
 def _identifier(scan: Scan, hit: IdHit) -> Raw | None:
+    if _placeholder(scan.doc.text[hit.start : hit.end]):
+        return None
     fixed = {"ssn": "national_id", "bsn": "national_id", "record": "record_number",
              "device": "device_id"}  # fmt: skip
     if hit.kind in fixed:
@@ -249,12 +340,25 @@ def _contact(scan: Scan, hit: IdHit) -> Raw | None:
     category = {"phone": "phone", "email": "email", "url": "url", "ip": "ip_address"}[hit.kind]
     sentence = scan.sentence(hit.start)
     about_health = sentence in scan.health_sents and sentence in scan.pronoun_sents
-    if sentence in scan.contact_sents or about_health:
+    contact_person = _CONTACT_PERSON.search(scan.doc.text, max(0, hit.start - 60), hit.start)
+    if (sentence in scan.contact_sents or about_health) and not (
+        contact_person and sentence not in scan.health_sents
+    ):
         return Raw(category, hit.start, hit.end, "")
     if hit.kind == "phone" and p.SERVICE_NUMBER.match(raw):
         return None
     suggestion = msg.contact_suggestion(hit.kind, scan.lang, own_values)
     return Raw("unverified_contact", hit.start, hit.end, suggestion)
+
+
+# "please ask for Tom Becker at …", "Bel Tom Becker op …": whom to contact, not a patient's
+# number; without health information it only warns.
+_CONTACT_PERSON = re.compile(
+    r"\b(?i:ask for|call|ring|text|contact|reach|reach out to|email|e-mail|mail|bel|bellen met|"
+    r"vraag naar|app|neem contact op met)\s+(?:[A-Z][\w'’-]+\s+){1,3}(?i:at|on|via|op|:)\s*(?:\S+\s+){0,4}?(?i:(?:or|of|and|en)\s+)?$|"
+    r"(?:[A-Z][\w'’-]+\s+){1,3}(?i:bereiken|bellen|mailen|spreken)\s+(?i:via|op|at|on)\s*"
+    r"(?:\S+\s+){0,4}?(?i:(?:or|of|and|en)\s+)?$"
+)
 
 
 def _personal_url(raw: str) -> bool:
@@ -291,28 +395,117 @@ def reply_findings(scan: Scan) -> Iterator[Raw]:
         return
     hits = find_reply_rules(scan.doc.text)
     for start, end, sentence in scan.health:
-        if _about_readers_care(scan, start, sentence) and not rp.booking(scan.doc.text, start, end):
+        if (
+            (
+                _about_readers_care(scan, start, sentence)
+                and not rp.booking(scan.doc.text, start, end)
+            )
+            or _medication_for_reader(scan, start, end, sentence)
+            or _demonstrative(scan, start, sentence)
+        ):
             hits.append(("care_detail", start, end))
+    hits.extend(("care_detail", start, end) for start, end in scan.care_facts)
     hits.extend(("care_detail", start, end) for start, end in _framed_care(scan))
     hits.extend(("patient_relationship", start, end) for start, end in _liked_staff(scan))
-    phone = scan.context.phones[0] if scan.context.phones else None
-    seen: set[tuple[str, int]] = set()
-    for category, start, _end in hits:
+    flagged: dict[tuple[str, int], None] = {}
+    for category, start, end in hits:
+        if any(s <= start and end <= e for s, e in scan.sayings):
+            continue  # a saying the practice quotes: "Laat voedsel uw medicijn zijn"
         sentence = scan.sentence(start)
-        if (category, sentence) in seen:
+        if category == "care_detail" and _POLICY.search(scan.doc.sentence_text(sentence)):
             continue
-        seen.add((category, sentence))
+        flagged.setdefault((category, sentence), None)
+    if not flagged:
+        return
+    # The first risky sentence becomes a whole safe reply; the others are removed.
+    first = min(sentence for _, sentence in flagged)
+    reply = safe_reply(scan.doc.text, scan.lang, scan.context)
+    for category, sentence in sorted(flagged, key=lambda key: key[1]):
         s_start, s_end = _trimmed_sentence(scan, sentence)
-        yield Raw(category, s_start, s_end, msg.reply_suggestion(scan.lang, phone))
+        if sentence == first:
+            yield Raw(category, s_start, s_end, reply)
+        else:
+            start, end = whole_sentence(scan.doc.text, s_start, s_end)
+            yield Raw(category, start, end, "")
+
+
+_DEMONSTRATIVES = words("that those die dat deze this")
+_SPAN_OF_TIME = words("months weeks days years maanden weken dagen jaar of van")
+
+
+def _demonstrative(scan: Scan, start: int, sentence: int) -> bool:
+    """ "that plantar fasciitis", "die ontstoken tandvleesrand", "those 6 months of braces":
+    a condition the reader and the practice both know."""
+    before = [t.lower for t in scan.doc.tokens if t.end <= start and t.sentence == sentence]
+    for back in range(1, min(5, len(before)) + 1):
+        word = before[-back]
+        if word in _DEMONSTRATIVES:
+            between = before[len(before) - back + 1 :]
+            return all(w in _SPAN_OF_TIME or w.isdigit() or w in rp.DESCRIBING for w in between)
+    return False
+
+
+_IMPERATIVE = words("please keep take stop continue blijf neem stop ga graag")
+
+
+def _medication_for_reader(scan: Scan, start: int, end: int, sentence: int) -> bool:
+    """ "Please keep taking the amlodipine": a named drug in an answer to the reader."""
+    if scan.doc.text[start:end].lower() not in lx.MEDICATIONS:
+        return False
+    words_in = [t.lower for t in scan.doc.tokens if t.sentence == sentence]
+    if _CONDITIONAL.search(scan.doc.sentence_text(sentence)):
+        return False  # "Most colds don't need antibiotics, even if you feel awful."
+    return sentence in scan.you_sents or bool(words_in[:2] and set(words_in[:2]) & _IMPERATIVE)
 
 
 def _about_readers_care(scan: Scan, start: int, sentence: int) -> bool:
-    """ "your crown", "je beugel", or "the new meds are working for you"."""
+    """ "your crown", "je beugel", or "the new meds are working for you"; not "your questions
+    about vaccines"."""
     before = [t.lower for t in scan.doc.tokens if t.end <= start and t.sentence == sentence]
-    if any(word in ("your", "uw", "je", "jouw") for word in before[-3:]):
+    owner = next((i for i in range(len(before) - 1, len(before) - 4, -1)
+                  if i >= 0 and before[i] in ("your", "uw", "je", "jouw")), None)  # fmt: skip
+    if owner is not None and not set(before[owner + 1 :]) & rp.LINKS:
         return True
     text = scan.doc.sentence_text(sentence)
-    return sentence in scan.you_sents and _HOW_IT_WENT.search(text) is not None
+    if (
+        sentence in scan.you_sents
+        and _HOW_IT_WENT.search(text) is not None
+        and not _CONDITIONAL.search(text)
+    ):
+        return True
+    return _told_to_the_reader(scan, sentence, text)
+
+
+_CONDITIONAL = re.compile(
+    r"\b(?:if|when|whenever|als|wanneer|indien|most|meeste|anyone|iedereen)\b", re.IGNORECASE
+)
+# "We can't discuss your treatment here": a policy statement names a topic, not the reader's care.
+_POLICY = re.compile(
+    r"\b(?:can't|cannot|can not|unable to|won't|not able to|never|not allowed to)\s+(?:\w+\s+){0,2}?"
+    r"(?:discuss|comment on|share|confirm|talk about|go into|disclose)\b|"
+    r"\b(?:kunnen|mogen|gaan|kan|mag)\s+(?:\w+\s+){0,4}?(?:niet|geen)\s+(?:\w+\s+){0,4}?"
+    r"(?:bespreken|ingaan|delen|bevestigen|zeggen)\b|\bniet\s+(?:\w+\s+){0,2}?(?:ingaan op|"
+    r"bespreken)\b",
+    re.IGNORECASE,
+)
+# General advice and policy: "if you have chest pain…", "most sinus infections…", "we can't
+# discuss anyone's treatment", "your insurance may cover…".
+_GENERAL = re.compile(
+    r"\b(?:if|when|whenever|unless|als|wanneer|indien|zodra|mocht|anyone|everyone|iedereen|"
+    r"anybody|in general|generally|usually|most|many|meeste|veel|vaak|algemeen|meestal|"
+    r"can't|cannot|won't|unable|never|kunnen|mogen|geen|niet|nooit|may|might|kan|kunt|"
+    r"questions?|vragen|vraag|information|informatie|tips?|remember|reminder|onthoud|"
+    r"herinnering|book|boek|schedule|plan|make sure|zorg dat|check|controleer)\b",
+    re.IGNORECASE,
+)
+
+
+def _told_to_the_reader(scan: Scan, sentence: int, text: str) -> bool:
+    """In an answer, a health word in a sentence that speaks to the reader about something
+    that happened or is happening: "you were right to come in with that rash"."""
+    if sentence not in scan.you_sents or _GENERAL.search(text) or text.rstrip().endswith("?"):
+        return False  # advice, policy, or a question to anyone reading
+    return rp.PAST_OR_NOW.search(text) is not None
 
 
 def _framed_care(scan: Scan) -> Iterator[tuple[int, int]]:
@@ -452,13 +645,31 @@ def term_spans(text: str, term: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in pattern.finditer(text)]
 
 
-RULES = (
-    name_findings,
-    attribution_findings,
-    handle_findings,
-    identifier_findings,
-    town_findings,
-    reply_findings,
-    story_findings,
-    term_findings,
+def _readable(rule: Rule) -> Rule:
+    """A finding whose suggestion is "remove this" removes what keeps the sentence whole."""
+
+    def wrapped(scan: Scan) -> Iterator[Raw]:
+        for raw in rule(scan):
+            if raw.suggestion or raw.category == "deny_term":
+                yield raw
+                continue
+            start, end = removal_span(scan.doc, raw.start, raw.end)
+            yield Raw(raw.category, start, end, "")
+
+    return wrapped
+
+
+RULES: tuple[Rule, ...] = tuple(
+    _readable(rule)
+    for rule in (
+        name_findings,
+        description_findings,
+        attribution_findings,
+        handle_findings,
+        identifier_findings,
+        town_findings,
+        reply_findings,
+        story_findings,
+        term_findings,
+    )
 )

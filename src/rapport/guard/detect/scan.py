@@ -17,6 +17,13 @@ from rapport.guard.detect.identifiers import IdHit, find_identifiers
 from rapport.guard.detect.model import GuardContext
 from rapport.guard.detect.names import NameHit, find_names
 from rapport.guard.detect.own import Own
+from rapport.guard.detect.structure import (
+    Description,
+    care_fact_spans,
+    find_descriptions,
+    is_persona_text,
+    saying_spans,
+)
 from rapport.guard.detect.text import Doc
 
 STAFF_CUE = re.compile(
@@ -57,6 +64,10 @@ class Scan:
     attributions: list[Attribution]
     health: list[tuple[int, int, int]]
     practice_spans: list[tuple[int, int]]
+    descriptions: list[Description] = field(default_factory=list)
+    care_facts: list[tuple[int, int]] = field(default_factory=list)
+    sayings: list[tuple[int, int]] = field(default_factory=list)
+    persona: bool = False
     health_sents: set[int] = field(default_factory=set)
     person_sents: set[int] = field(default_factory=set)
     contact_sents: set[int] = field(default_factory=set)
@@ -75,10 +86,48 @@ class Scan:
         return self.doc.sentence_of(offset)
 
 
+_GENERIC_NAME_WORDS = frozenset(
+    [
+        "the",
+        "de",
+        "het",
+        "family",
+        "dental",
+        "medical",
+        "health",
+        "huisartsen",
+        "tandartsen",
+        "huisarts",
+        "tandarts",
+        "praktijk",
+        "practice",
+        "clinic",
+        "kliniek",
+        "centrum",
+        "center",
+        "centre",
+        "care",
+        "zorg",
+        "group",
+        "groep",
+    ]
+)
+
+
+def _practice_words(own: Own) -> list[str]:
+    """The practice's names and their distinctive first word ("Lakeside")."""
+    names = list(own.practice_names)
+    for name in own.practice_names:
+        first = name.split()[0] if name.split() else ""
+        if len(first) >= 4 and first[:1].isupper() and first.lower() not in _GENERIC_NAME_WORDS:
+            names.append(first)
+    return names
+
+
 def _practice_spans(text: str, own: Own) -> list[tuple[int, int]]:
     lower = text.lower()
     spans = []
-    for name in own.practice_names:
+    for name in _practice_words(own):
         needle, start = name.lower(), 0
         while (found := lower.find(needle, start)) >= 0:
             spans.append((found, found + len(needle)))
@@ -103,7 +152,9 @@ def build_scan(
 ) -> Scan:
     ids = find_identifiers(doc.text)
     practice = _practice_spans(doc.text, own)
-    masked = practice + [(h.start, h.end) for h in ids if h.kind in ("email", "url", "handle")]
+    masked = practice + [
+        (h.start, h.end) for h in ids if h.kind in ("email", "url", "handle", "address")
+    ]
     names = _with_staff_cues(doc, find_names(doc, own.staff, masked))
     name_spans = [(h.start, h.end) for h in names] + practice
     health = [
@@ -113,12 +164,19 @@ def build_scan(
     ]
     scan = Scan(doc, kind, lang, context, own, today, ids, names,
                 find_attributions(doc.text), health, practice)  # fmt: skip
+    scan.descriptions = find_descriptions(doc.text)
+    scan.care_facts = care_fact_spans(doc.text)
+    scan.sayings = saying_spans(doc.text)
+    scan.persona = is_persona_text(doc.text)
     _mark_sentences(scan)
     return scan
 
 
 def _mark_sentences(scan: Scan) -> None:
     scan.health_sents = {sentence for _, _, sentence in scan.health}
+    # a birth weight, a stay, a bill with its amount: care facts without a health word
+    scan.health_sents |= {scan.sentence(start) for start, _ in scan.care_facts}
+    scan.person_sents |= {scan.sentence(d.start) for d in scan.descriptions}
     for hit in scan.names:
         if hit.role in _PERSON_ROLES:
             scan.person_sents.add(hit.sentence)

@@ -15,7 +15,8 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”’')\]]*(?:\s+|$)|\s*\n\s*")
 _ABBREVIATIONS = words(
     "dr drs mr mrs ms mx st dhr mevr ir prof jr sr vs etc ca bijv nr no tel ave blvd rd ln apt "
-    "mt ft dept inc co corp fa mw hr ing mr mgr"
+    "mt ft dept inc co corp fa mw hr ing mr mgr geb dossiernr patiëntnr polisnr klantnr relatienr "
+    "evt resp ivm"
 )
 
 
