@@ -6,7 +6,6 @@ from datetime import date
 
 from rapport.guard.detect import messages as msg
 from rapport.guard.detect.lang import detect_lang
-from rapport.guard.detect.normalise import Normalised, disguise_findings, normalise
 from rapport.guard.detect.model import (
     KINDS,
     LANGS,
@@ -16,6 +15,7 @@ from rapport.guard.detect.model import (
     Report,
     resolve_policy,
 )
+from rapport.guard.detect.normalise import Normalised, disguise_findings, normalise
 from rapport.guard.detect.own import own_details
 from rapport.guard.detect.rules import RULES, Raw, term_spans
 from rapport.guard.detect.scan import build_scan
