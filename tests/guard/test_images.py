@@ -354,10 +354,16 @@ def test_ocr_of_photos_without_text_returns_no_junk() -> None:
         assert read_text(photo).text == ""
 
 
-def test_a_missing_tesseract_binary_names_the_debian_packages(
+def without_tesseract_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on a machine without Debian's tesseract-ocr packages: no language data anywhere."""
+    monkeypatch.setenv("TESSDATA_PREFIX", "/nonexistent/tessdata")
+    monkeypatch.setattr("rapport.guard.imaging.ocr.TESSDATA_SEARCH", ("/nonexistent/share",))
+
+
+def test_missing_tesseract_language_data_names_the_debian_packages(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("pytesseract.pytesseract.tesseract_cmd", "/nonexistent/tesseract")
+    without_tesseract_data(monkeypatch)
     with pytest.raises(OcrUnavailable, match="apt-get install tesseract-ocr tesseract-ocr-nld"):
         read_text(text_image("hello"))
     assert issubclass(OcrUnavailable, RuntimeError)
@@ -494,7 +500,7 @@ def test_the_cli_refuses_a_missing_or_unreadable_file_with_exit_64_and_writes_no
 def test_the_cli_exits_69_and_writes_nothing_when_tesseract_is_missing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("pytesseract.pytesseract.tesseract_cmd", "/nonexistent/tesseract")
+    without_tesseract_data(monkeypatch)
     source, clean = tmp_path / "flu.png", tmp_path / "clean.png"
     source.write_bytes(encode(text_image("Flu shots"), "PNG"))
     code, _, stderr = run(str(source), "--out", str(clean))
