@@ -49,9 +49,11 @@ def detect_faces(image: ImageInput) -> tuple[Box, ...]:
     return tuple(box.scaled(1 / scale) for box in _merge(found))
 
 
-def _prepare(gray: NDArray[np.uint8], size: int | None = None) -> tuple[NDArray[np.uint8], float]:
-    """Shrunk to the working size, with the factor applied."""
-    scale = min(1.0, (size or WORK_SIZE) / max(gray.shape))
+def _prepare(
+    gray: NDArray[np.uint8], longest: int | None = None
+) -> tuple[NDArray[np.uint8], float]:
+    """Shrunk to `longest` pixels (the working size by default), with the factor applied."""
+    scale = min(1.0, (longest or WORK_SIZE) / max(gray.shape))
     if scale < 1.0:
         size = (max(1, round(gray.shape[1] * scale)), max(1, round(gray.shape[0] * scale)))
         gray = np.asarray(cv2.resize(gray, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
