@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from rapport.guard import GuardContext, check
+from rapport.guard import GuardContext, StaffMember, check
 from rapport.guard.detect.normalise import disguise_findings, normalise
 from tests.guard.test_corpus import CONTEXTS, EXAMPLES
 
@@ -316,3 +316,10 @@ def test_hidden_characters_and_look_alikes_are_reported_on_the_whole_word(
 def test_a_text_of_hidden_characters_only_is_checked_without_error() -> None:
     report = check(f"{ZWSP}{SHY}{ZWSP}")
     assert report.verdict == "ok"
+
+
+def test_the_workspace_details_are_read_the_way_the_text_is() -> None:
+    surgeon = GuardContext(staff=(StaffMember("Ĳsbrand Visser", "surgeon"),))  # "Ĳ" ligature
+    text = "IJsbrand Visser had his knee surgery today."
+    assert check(text).verdict == "block"
+    assert check(text, context=surgeon).verdict == "ok"

@@ -15,7 +15,12 @@ from rapport.guard.detect.model import (
     Report,
     resolve_policy,
 )
-from rapport.guard.detect.normalise import Normalised, disguise_findings, normalise
+from rapport.guard.detect.normalise import (
+    Normalised,
+    disguise_findings,
+    normalise,
+    normalise_context,
+)
 from rapport.guard.detect.own import own_details
 from rapport.guard.detect.rules import RULES, Raw, term_spans
 from rapport.guard.detect.scan import build_scan
@@ -50,7 +55,7 @@ def check(
     Raises ValueError for empty text, text over 100,000 characters, or a bad kind, lang or policy.
     """
     _validate(text, kind, lang)
-    ctx = context if context is not None else _EMPTY_CONTEXT
+    ctx = normalise_context(context) if context is not None else _EMPTY_CONTEXT
     policy = resolve_policy(ctx.policy)
     plain = normalise(text)
     doc = make_doc(plain.text)

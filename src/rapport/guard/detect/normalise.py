@@ -20,11 +20,13 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 
 import regex
+
+from rapport.guard.detect.model import GuardContext
 
 HIDDEN_CHARACTERS = "hidden_characters"
 MIXED_SCRIPT = "mixed_script"
@@ -167,6 +169,46 @@ def _look_alikes() -> dict[str, str]:
 
 def _is_ascii_alnum(text: str) -> bool:
     return len(text) == 1 and text.isascii() and text.isalnum()
+
+
+def normalise_context(context: GuardContext) -> GuardContext:
+    """The workspace's own names, contacts and terms as the detectors read the text, so that
+    "Praktijk Ĳsselmonde" still matches the normalised "IJsselmonde" in a post."""
+    texts = (
+        *context.practice_names,
+        *context.phones,
+        *context.emails,
+        *context.addresses,
+        *context.websites,
+        *context.handles,
+        *context.deny_terms,
+        *(field for member in context.staff for field in (member.name, member.title)),
+        *(consent.person_name for consent in context.consents),
+    )
+    if all(text.isascii() for text in texts):
+        return context
+    return replace(
+        context,
+        practice_names=_plain_all(context.practice_names),
+        phones=_plain_all(context.phones),
+        emails=_plain_all(context.emails),
+        addresses=_plain_all(context.addresses),
+        websites=_plain_all(context.websites),
+        handles=_plain_all(context.handles),
+        deny_terms=_plain_all(context.deny_terms),
+        staff=tuple(
+            replace(member, name=normalise(member.name).text, title=normalise(member.title).text)
+            for member in context.staff
+        ),
+        consents=tuple(
+            replace(consent, person_name=normalise(consent.person_name).text)
+            for consent in context.consents
+        ),
+    )
+
+
+def _plain_all(texts: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(normalise(text).text for text in texts)
 
 
 # --- the disguise findings ---------------------------------------------------------------
