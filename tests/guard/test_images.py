@@ -354,6 +354,20 @@ def test_ocr_of_photos_without_text_returns_no_junk() -> None:
         assert read_text(photo).text == ""
 
 
+@needs_tesseract
+def test_parallel_reads_share_a_few_loaded_tesseracts_and_each_gets_its_own_text() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from rapport.guard.imaging import ocr
+
+    boards = [text_image("Room 4: flu shots"), text_image("Kamer 2: griepprik")]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(lambda n: read_text(boards[n % 2]).text, range(6)))
+    assert all("flu shots" in text for text in results[0::2])
+    assert all("griepprik" in text for text in results[1::2])
+    assert sum(ocr._pool_loaded.values()) <= ocr.MAX_LOADED
+
+
 def without_tesseract_data(monkeypatch: pytest.MonkeyPatch) -> None:
     """As on a machine without Debian's tesseract-ocr packages: no language data anywhere."""
     monkeypatch.setenv("TESSDATA_PREFIX", "/nonexistent/tessdata")
