@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
@@ -36,7 +36,8 @@ MIXED_SCRIPT = "mixed_script"
 # the format characters (bidi embeddings, overrides and isolates, invisible operators).
 _HIDDEN = regex.compile(r"[\p{Default_Ignorable_Code_Point}\p{Cf}]")
 _HIDDEN_RUN = regex.compile(r"[\p{Default_Ignorable_Code_Point}\p{Cf}]+")
-_WORD = regex.compile(r"[^\s]+")
+_NON_ASCII_VISIBLE = regex.compile(r"[^\x00-\x7f\s]")
+_SPACE = regex.compile(r"\s")
 _NON_ASCII = regex.compile(r"[^\x00-\x7f]")
 _LATIN_LETTER = regex.compile(r"\p{Script=Latin}")
 # Letters of the scripts whose joiners are never needed in English or Dutch words.
@@ -229,17 +230,35 @@ def disguise_findings(text: str) -> list[Disguise]:
     if text.isascii():
         return []
     found: list[Disguise] = []
-    mostly_latin = _mostly_latin(text)
-    for word in _WORD.finditer(text):
-        start, end, value = word.start(), word.end(), word.group()
-        if value.isascii():
-            continue
+    mostly_latin: list[bool] = []  # worked out once, only if a word needs it
+    for start, end in _non_ascii_words(text):
+        value = text[start:end]
+        hidden = _HIDDEN.search(value) is not None
+        foreign = any(char.isalpha() and not char.isascii() for char in value)
+        if not hidden and not foreign:
+            continue  # emoji, accents on nothing, punctuation
         plain = normalise(value).text
-        if _hides_characters(text, start, end):
+        if hidden and _hides_characters(text, start, end):
             found.append(Disguise(HIDDEN_CHARACTERS, start, end, plain))
-        if _mixes_scripts(value, mostly_latin):
+        if foreign and _mixes_scripts(value, lambda: _mostly_latin(text, mostly_latin)):
             found.append(Disguise(MIXED_SCRIPT, start, end, plain))
     return found
+
+
+def _non_ascii_words(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each whitespace-delimited word holding a non-ASCII character.
+
+    One pass: words of plain ASCII are skipped without being looked at twice.
+    """
+    position = 0
+    while (found := _NON_ASCII_VISIBLE.search(text, position)) is not None:
+        start = found.start()
+        while start > position and not text[start - 1].isspace():
+            start -= 1
+        space = _SPACE.search(text, found.end())
+        end = space.start() if space else len(text)
+        yield start, end
+        position = end
 
 
 def _hides_characters(text: str, start: int, end: int) -> bool:
@@ -274,7 +293,7 @@ def _joins_latin(char: str) -> bool:
     return _is_number(char) or bool(char and _LOOK_ALIKE_SCRIPTS.match(char))
 
 
-def _mixes_scripts(word: str, mostly_latin: bool) -> bool:
+def _mixes_scripts(word: str, mostly_latin: Callable[[], bool]) -> bool:
     """Latin letters or digits beside a look-alike from another alphabet ("Mаria", "12З"),
     or, in a mostly Latin text, a word made only of look-alikes ("Јоѕе"). Full-width and
     mathematical letters (𝗯𝗼𝗹𝗱) are styled Latin, undone by NFKC, not another alphabet."""
@@ -286,10 +305,13 @@ def _mixes_scripts(word: str, mostly_latin: bool) -> bool:
         return False
     if len(foreign) < len(letters) or any(char.isascii() and char.isdigit() for char in word):
         return True
-    return mostly_latin and len(look_alikes) == len(foreign)
+    return len(look_alikes) == len(foreign) and mostly_latin()
 
 
-def _mostly_latin(text: str) -> bool:
-    latin = len(_LATIN_LETTER.findall(text))
-    letters = sum(1 for char in text if char.isalpha())
-    return latin * 2 > letters
+def _mostly_latin(text: str, memo: list[bool]) -> bool:
+    """Whether most letters of ``text`` are Latin (kept in ``memo`` after the first call)."""
+    if not memo:
+        latin = len(_LATIN_LETTER.findall(text))
+        letters = sum(1 for char in text if char.isalpha())
+        memo.append(latin * 2 > letters)
+    return memo[0]
