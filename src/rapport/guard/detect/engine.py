@@ -53,6 +53,8 @@ def check(
     "comment" (the practice commenting in a thread; reply rules apply too). ``lang`` is "en",
     "nl" or "auto". ``context`` carries the practice's own details, consents and policy.
     Raises ValueError for empty text, text over 100,000 characters, or a bad kind, lang or policy.
+    The rules read the text with disguises undone (``normalise``); findings point at the
+    original characters, and hidden characters or look-alike letters are findings too.
     """
     _validate(text, kind, lang)
     ctx = normalise_context(context) if context is not None else _EMPTY_CONTEXT
