@@ -11,15 +11,23 @@ shared machine do not inflate it; throughput is wall-clock texts per second and 
 the load average. Memory is the resident-set-size (RSS) growth measured with psutil from just
 before a tool is loaded to just after its last text: it includes the tool's model and lexicons.
 
-Usage: python bench/guard.py [--repeat N]   (needs the `bench` extra installed)
+The image check is timed on two synthetic photos made here (no downloads): scikit-image's
+bundled sample photos as a textured background, its astronaut as the face, and a printed line
+naming a patient, as a 1024×768 photo and a 4000×3000 (12-megapixel) phone photo. CPU time is
+the whole process's (all threads) plus any child process, median of 3 checks after one warm-up
+check that loads the face and OCR models.
+
+Usage: python bench/guard.py [--repeat N] [--images-only]   (needs the `bench` and `dev` extras)
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import platform
+import resource
 import statistics
 import sys
 import time
@@ -193,10 +201,87 @@ def rapport_280(examples: list[dict[str, Any]], rounds: int = 20) -> float:
     return statistics.median(latencies) * 1000
 
 
+IMAGE_SIZES = ((1024, 768), (4000, 3000))
+IMAGE_TEXT = "Room 4: John Miller - knee surgery"
+
+
+def synthetic_photo(width: int, height: int) -> bytes:
+    """A JPEG photo: four textured sample photos, a face, and a white card with print on it."""
+    from PIL import Image, ImageDraw, ImageFont
+    from skimage import data as samples
+
+    photo = Image.new("RGB", (width, height))
+    tiles = (samples.coffee(), samples.chelsea(), samples.rocket(), samples.camera())
+    half = (width // 2, height // 2)
+    for index, tile in enumerate(tiles):
+        place = ((index % 2) * half[0], (index // 2) * half[1])
+        photo.paste(Image.fromarray(tile).convert("RGB").resize(half), place)
+    face = Image.fromarray(samples.astronaut()).resize((width // 4, width // 4))
+    photo.paste(face, (width // 10, height // 10))
+    draw = ImageDraw.Draw(photo)
+    card = (width // 2, height * 6 // 10, width * 95 // 100, height * 7 // 10)
+    draw.rectangle(card, fill="white")
+    font_path = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    size = max(16, width // 50)
+    font = ImageFont.truetype(str(font_path), size) if font_path.exists() else None
+    draw.text((card[0] + size, card[1] + size), IMAGE_TEXT, fill="black", font=font)
+    buffer = io.BytesIO()
+    photo.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def process_cpu() -> float:
+    """CPU seconds of this process (every thread) and of its finished children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def cpu_of(call: Callable[[], Any], rounds: int = 3) -> tuple[float, Any]:
+    timings, result = [], None
+    for _ in range(rounds):
+        started = process_cpu()
+        result = call()
+        timings.append(process_cpu() - started)
+    return statistics.median(timings), result
+
+
+def image_figures() -> None:
+    from PIL import Image
+
+    from rapport.guard.images import check_image
+    from rapport.guard.imaging.faces import detect_faces
+    from rapport.guard.imaging.metadata import strip_and_decode
+    from rapport.guard.imaging.ocr import read_text
+
+    photos = {size: synthetic_photo(*size) for size in IMAGE_SIZES}
+    warm_up, _ = cpu_of(lambda: check_image(photos[IMAGE_SIZES[0]]), rounds=1)
+    print(f"\nImage check (CPU seconds, median of 3; first check in a process, loading the "
+          f"models: {warm_up:.2f} s)")  # fmt: skip
+    print(f"{'photo':<22} {'total':>6} {'strip':>6} {'faces':>6} {'OCR':>6}  result")
+    for (width, height), data in photos.items():
+        total, report = cpu_of(lambda data=data: check_image(data))
+        strip, (_, frames) = cpu_of(lambda data=data: strip_and_decode(data))
+        frame: Image.Image = frames[0]
+        faces, _ = cpu_of(lambda frame=frame: detect_faces(frame))
+        ocr, _ = cpu_of(lambda frame=frame: read_text(frame))
+        found = "yes" if IMAGE_TEXT.split(" - ")[0] in report.ocr.text else "NO"
+        label = f"{width}×{height} ({width * height / 1e6:.1f} MP)"
+        print(f"{label:<22} {total:>6.2f} {strip:>6.2f} {faces:>6.2f} {ocr:>6.2f}  "
+              f"{report.verdict}, {len(report.faces)} face(s), text read: {found}")  # fmt: skip
+    print("Targets: 1024 px <= 0.5 s, 12 MP <= 2 s. Load average: "
+          + ", ".join(f"{x:.1f}" for x in os.getloadavg()))  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=0, help="passes over the corpus per tool")
+    parser.add_argument("--images-only", action="store_true", help="only the image check")
     args = parser.parse_args()
+    if args.images_only:
+        print(f"Machine: {machine()}")
+        image_figures()
+        return
     examples = load_examples()
     labels = {
         label: sum(e["label"] == label for e in examples) for label in ("block", "warn", "ok")
@@ -229,6 +314,7 @@ def main() -> None:
     print("Load average at end: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
     print(f"Rapport median latency on {POST_LENGTH}-character posts: "
           f"{rapport_280(examples):.3f} ms (target <= 1 ms)")  # fmt: skip
+    image_figures()
 
 
 if __name__ == "__main__":

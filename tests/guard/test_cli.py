@@ -96,3 +96,10 @@ def test_invalid_json_and_bad_kinds_in_jsonl_are_malformed(tmp_path: Path) -> No
     result = runner.invoke(app, ["check", "--jsonl", str(path)])
     assert result.exit_code == 64
     assert "line 1" in result.stderr
+
+
+def test_hidden_characters_and_look_alikes_are_shown_as_findings() -> None:
+    result = runner.invoke(app, ["check", "--json", "Our flu\u200bshot clinic in Аmsterdam"])
+    assert result.exit_code == 1  # a warning
+    categories = [f["category"] for f in json.loads(result.stdout)["findings"]]
+    assert categories == ["hidden_characters", "mixed_script"]

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import struct
+import time
 import zlib
 from pathlib import Path
 
@@ -240,12 +241,70 @@ def test_anything_but_a_whole_jpeg_png_webp_or_gif_is_refused_with_a_clear_messa
         strip_metadata(data)
 
 
+def blank_png(width: int, height: int) -> bytes:
+    """A real, whole, white grayscale PNG: tiny on disk, huge once decoded."""
+    header = struct.pack(">2L5B", width, height, 8, 0, 0, 0, 0)
+    rows = zlib.compress((b"\x00" + b"\xff" * width) * height, 9)
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">L", len(body)) + kind + body + struct.pack(">L", zlib.crc32(kind + body))
+        )
+
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+    )
+
+
+def many_frame_gif(frames: int) -> bytes:
+    """A whole GIF of `frames` one-pixel frames, alternately black and white (~12 bytes each)."""
+    screen = b"GIF89a" + struct.pack("<2H3B", 1, 1, 0x80, 0, 0) + b"\x00\x00\x00\xff\xff\xff"
+    loop = b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00"
+    body = bytearray()
+    for index in range(frames):
+        body += b"\x21\xf9\x04\x04\x02\x00\x00\x00"  # 20 ms, do not dispose
+        body += b"\x2c" + struct.pack("<4HB", 0, 0, 1, 1, 0)
+        body += b"\x02\x02" + (b"\x44\x01" if index % 2 else b"\x4c\x01") + b"\x00"
+    return screen + loop + bytes(body) + b"\x3b"
+
+
 @pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
-def test_images_over_50_megapixels_or_20_megabytes_are_refused() -> None:
+def test_images_over_25_megapixels_or_20_megabytes_are_refused() -> None:
     with pytest.raises(ValueError, match="too large: 100 megapixels"):
         strip_metadata(huge_png_header(10_000, 10_000))
     with pytest.raises(ValueError, match=r"too large: 20\.0 MB"):
         strip_metadata(b"\xff\xd8" + bytes(20 * 1024 * 1024))
+
+
+def test_a_small_png_declaring_7000_by_7000_pixels_is_refused_before_decoding() -> None:
+    png = blank_png(7000, 7000)
+    assert len(png) < 200_000
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.size == (7000, 7000)  # a real image, not just a header
+    started = time.process_time()
+    with pytest.raises(ValueError) as refused:
+        strip_metadata(png)
+    assert time.process_time() - started < 0.5
+    message = str(refused.value)
+    assert "too large: 49 megapixels (7000×7000)" in message
+    assert "up to 25 megapixels" in message and "Resize it to at most 6000×4000" in message
+
+
+def test_a_small_gif_of_20000_frames_is_refused_before_decoding() -> None:
+    gif = many_frame_gif(20_000)
+    assert len(gif) < 500_000
+    started = time.process_time()
+    with pytest.raises(ValueError) as refused:
+        strip_metadata(gif)
+    assert time.process_time() - started < 0.5
+    assert "too many frames: 20,000; Rapport accepts up to 500" in str(refused.value)
+    assert "Shorten it" in str(refused.value)
+
+
+def test_an_animation_within_the_frame_limit_is_accepted() -> None:
+    stripped = strip_metadata(many_frame_gif(400))
+    with Image.open(io.BytesIO(stripped.data)) as image:
+        assert image.n_frames > 1
 
 
 # --- faces --------------------------------------------------------------------------------
@@ -295,10 +354,30 @@ def test_ocr_of_photos_without_text_returns_no_junk() -> None:
         assert read_text(photo).text == ""
 
 
-def test_a_missing_tesseract_binary_names_the_debian_packages(
+@needs_tesseract
+def test_parallel_reads_share_a_few_loaded_tesseracts_and_each_gets_its_own_text() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from rapport.guard.imaging import ocr
+
+    boards = [text_image("Room 4: flu shots"), text_image("Kamer 2: griepprik")]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(lambda n: read_text(boards[n % 2]).text, range(6)))
+    assert all("flu shots" in text for text in results[0::2])
+    assert all("griepprik" in text for text in results[1::2])
+    assert sum(ocr._pool_loaded.values()) <= ocr.MAX_LOADED
+
+
+def without_tesseract_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on a machine without Debian's tesseract-ocr packages: no language data anywhere."""
+    monkeypatch.setenv("TESSDATA_PREFIX", "/nonexistent/tessdata")
+    monkeypatch.setattr("rapport.guard.imaging.ocr.TESSDATA_SEARCH", ("/nonexistent/share",))
+
+
+def test_missing_tesseract_language_data_names_the_debian_packages(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("pytesseract.pytesseract.tesseract_cmd", "/nonexistent/tesseract")
+    without_tesseract_data(monkeypatch)
     with pytest.raises(OcrUnavailable, match="apt-get install tesseract-ocr tesseract-ocr-nld"):
         read_text(text_image("hello"))
     assert issubclass(OcrUnavailable, RuntimeError)
@@ -435,7 +514,7 @@ def test_the_cli_refuses_a_missing_or_unreadable_file_with_exit_64_and_writes_no
 def test_the_cli_exits_69_and_writes_nothing_when_tesseract_is_missing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("pytesseract.pytesseract.tesseract_cmd", "/nonexistent/tesseract")
+    without_tesseract_data(monkeypatch)
     source, clean = tmp_path / "flu.png", tmp_path / "clean.png"
     source.write_bytes(encode(text_image("Flu shots"), "PNG"))
     code, _, stderr = run(str(source), "--out", str(clean))

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.browser
 A11y = Callable[[Page], None]
 RISKY = "So proud of Maria Jansen, who beat her breast cancer after chemotherapy at our clinic!"
 PAGES = ("check", "image", "consents", "policy")
+DISGUISED = "So proud of Mаria Jan\u200bsen, who beat her breast cancer after chemotherapy!"
 
 
 def test_typing_a_risky_post_highlights_the_span_and_the_rewrite_replaces_it(
@@ -34,6 +35,21 @@ def test_typing_a_risky_post_highlights_the_span_and_the_rewrite_replaces_it(
     expect(area).not_to_have_value(RISKY)
     expect(result.locator("mark", has_text="Maria Jansen")).to_have_count(0)
     assert "Maria Jansen" not in area.input_value()
+
+
+def test_a_disguised_name_is_marked_as_typed_with_its_hidden_characters(
+    page: Page, server: LiveServer
+) -> None:
+    sign_in(page, server.url, "alice@example.com")
+    page.goto("/w/lakeside/guard/check")
+    page.get_by_label("Text to check").fill(DISGUISED)
+    result = page.locator("#guard-text-result")
+    expect(result).to_contain_text("Blocked")
+    expect(result).to_contain_text("Look-alike letters from another alphabet")
+    mark = result.locator("mark").first
+    expect(mark).to_be_visible()
+    marked = mark.evaluate("m => m.firstChild.textContent")
+    assert marked.startswith("Mаria Jan\u200bsen"), marked  # the Cyrillic а, the hidden space
 
 
 def test_a_safe_text_looks_safe(page: Page, server: LiveServer) -> None:

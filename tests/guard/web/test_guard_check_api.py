@@ -27,6 +27,24 @@ def test_it_blocks_a_patient_name_with_a_diagnosis(client, world: World, owner_a
     assert names[0]["suggestion"]
 
 
+def test_a_disguised_ssn_blocks_and_the_hidden_characters_are_reported(
+    client, world: World, owner_api
+) -> None:
+    text = "Patient Ｊｏｈｎ Ｍｉｌｌｅｒ, SSN 123-45-67\u200b89, had knee surgery."
+    response = client.post("/api/v1/guard/check", json={"text": text}, headers=owner_api)
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["verdict"] == "block"
+    found = {f["category"]: f for f in report["findings"]}
+    assert found["national_id"]["text"] == "123-45-67\u200b89"
+    assert text[found["national_id"]["start"] : found["national_id"]["end"]] == "123-45-67\u200b89"
+    assert found["hidden_characters"]["severity"] == "warn"
+    assert found["hidden_characters"]["suggestion"] == "123-45-6789,"
+    assert set(found["national_id"]) == {
+        "category", "start", "end", "text", "message", "suggestion", "severity"
+    }  # fmt: skip
+
+
 def test_the_practice_phone_is_flagged_without_context_but_not_with_it(
     client, world: World, owner_api
 ) -> None:

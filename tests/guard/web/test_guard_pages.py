@@ -202,3 +202,24 @@ def test_an_approver_overrides_a_warning_with_a_reason(client, db, world: World)
     assert summary["reason"] == "This is the events desk of the town hall."
     assert len(summary["text_sha256"]) == 64
     assert "[unverified_contact]" in summary["excerpt"]
+
+
+def test_the_live_partial_marks_the_original_characters_of_a_disguised_text(
+    client, world: World
+) -> None:
+    hidden = "So proud of Mаria Jan\u200bsen, who beat her breast cancer after chemotherapy!"
+    token = sign_in(client, "alice@example.com")
+    response = client.post(
+        "/w/ws-a/guard/check/partial",
+        data={"guard_field": "text", "text": hidden, "guard_target": "guard-text-text"},
+        headers={"X-CSRF-Token": token, "HX-Request": "true"},
+    )
+    html = response.text
+    assert "Blocked" in html
+    # One mark over the name as typed: the Cyrillic "а" and the zero-width space inside it.
+    assert re.search(r"<mark [^>]*>Mаria Jan\u200bsen,?<span", html), html
+    assert "Look-alike letters from another alphabet" in html
+    assert "Invisible characters inside a word" in html
+    assert 'data-suggestion="Jansen,"' in html
+    start = hidden.index("Mаria")
+    assert f'data-start="{start}"' in html

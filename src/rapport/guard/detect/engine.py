@@ -15,6 +15,12 @@ from rapport.guard.detect.model import (
     Report,
     resolve_policy,
 )
+from rapport.guard.detect.normalise import (
+    Normalised,
+    disguise_findings,
+    normalise,
+    normalise_context,
+)
 from rapport.guard.detect.own import own_details
 from rapport.guard.detect.rules import RULES, Raw, term_spans
 from rapport.guard.detect.scan import build_scan
@@ -47,23 +53,39 @@ def check(
     "comment" (the practice commenting in a thread; reply rules apply too). ``lang`` is "en",
     "nl" or "auto". ``context`` carries the practice's own details, consents and policy.
     Raises ValueError for empty text, text over 100,000 characters, or a bad kind, lang or policy.
+    The rules read the text with disguises undone (``normalise``); findings point at the
+    original characters, and hidden characters or look-alike letters are findings too.
     """
     _validate(text, kind, lang)
-    ctx = context if context is not None else _EMPTY_CONTEXT
+    ctx = normalise_context(context) if context is not None else _EMPTY_CONTEXT
     policy = resolve_policy(ctx.policy)
-    doc = make_doc(text)
+    plain = normalise(text)
+    doc = make_doc(plain.text)
     resolved = detect_lang(doc) if lang == "auto" else lang
     today = ctx.today or date.today()
     scan = build_scan(doc, kind, resolved, ctx, own_details(ctx), today)
     raws = [raw for rule in RULES for raw in rule(scan)]
-    raws = _drop_allowed(text, raws, ctx.allow_terms)
+    raws = _drop_allowed(plain.text, raws, ctx.allow_terms)
+    raws = [_in_original(plain, raw) for raw in raws] + _disguises(text)
     findings = _findings(text, raws, policy, resolved)
     return Report(verdict=_verdict(findings), findings=findings, lang=resolved)
 
 
+def _in_original(plain: Normalised, raw: Raw) -> Raw:
+    """The rules read the normalised text; a finding marks the characters the author typed."""
+    start, end = plain.span(raw.start, raw.end)
+    return Raw(raw.category, start, end, raw.suggestion)
+
+
+def _disguises(text: str) -> list[Raw]:
+    """Hidden characters and look-alike letters are findings of their own (on the original)."""
+    return [Raw(d.category, d.start, d.end, d.suggestion) for d in disguise_findings(text)]
+
+
 def _drop_allowed(text: str, raws: list[Raw], allow_terms: tuple[str, ...]) -> list[Raw]:
     """Allow terms suppress every finding (except deny terms) whose span overlaps them."""
-    allowed = [span for term in allow_terms for span in term_spans(text, term)]
+    terms = [normalise(term).text for term in allow_terms]
+    allowed = [span for term in terms for span in term_spans(text, term)]
     if not allowed:
         return raws
     return [

@@ -85,6 +85,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Your practice has put this term on its blocked list.",
         "nl": "Uw praktijk heeft deze term op de lijst met verboden woorden gezet.",
     },
+    "hidden_characters": {
+        "en": "This word contains invisible characters, such as zero-width spaces or soft "
+        "hyphens. They can hide a name or a number from checks and may show up oddly once "
+        "published: use the plain word instead.",
+        "nl": "Dit woord bevat onzichtbare tekens, zoals spaties zonder breedte of zachte "
+        "afbreekstreepjes. Die kunnen een naam of nummer voor controles verbergen en worden na "
+        "publicatie soms vreemd getoond: gebruik het gewone woord.",
+    },
+    "mixed_script": {
+        "en": "This word mixes letters from different alphabets, such as a Cyrillic 'а' that "
+        "looks like a Latin 'a'. Look-alike letters can hide a name or a number from checks: "
+        "type the word again with ordinary letters.",
+        "nl": "Dit woord mengt letters uit verschillende alfabetten, zoals een Cyrillische 'а' "
+        "die op een gewone 'a' lijkt. Zulke letters kunnen een naam of nummer voor controles "
+        "verbergen: typ het woord opnieuw met gewone letters.",
+    },
     "patient_story": {
         "en": "This reads as a story about a specific patient; make sure nobody can be "
         "recognised and consent is on file.",

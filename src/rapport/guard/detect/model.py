@@ -62,6 +62,14 @@ _CATEGORY_LABELS: dict[str, dict[str, str]] = {
         "en": "Term your practice has blocked",
         "nl": "Door uw praktijk geblokkeerde term",
     },
+    "hidden_characters": {
+        "en": "Invisible characters inside a word",
+        "nl": "Onzichtbare tekens in een woord",
+    },
+    "mixed_script": {
+        "en": "Look-alike letters from another alphabet",
+        "nl": "Letters uit een ander alfabet die op gewone letters lijken",
+    },
     "patient_story": {
         "en": "Story about a specific patient",
         "nl": "Verhaal over een specifieke patiënt",
@@ -77,7 +85,12 @@ CATEGORIES: Mapping[str, Mapping[str, str]] = MappingProxyType(
 )
 """Category key → short human label in English ("en") and Dutch ("nl")."""
 
-_WARN_CATEGORIES = frozenset({"patient_story", "unverified_contact"})
+# Hidden characters and look-alike letters warn: the detectors read the text with them undone,
+# so a name or number they hide still blocks under its own category; the warning tells the
+# author to type the word plainly (a pasted soft hyphen or a Greek "α" is rarely malicious).
+_WARN_CATEGORIES = frozenset(
+    {"patient_story", "unverified_contact", "hidden_characters", "mixed_script"}
+)
 
 DEFAULT_POLICY: Mapping[str, str] = MappingProxyType(
     {key: ("warn" if key in _WARN_CATEGORIES else "block") for key in _CATEGORY_LABELS}

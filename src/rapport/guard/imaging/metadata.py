@@ -16,10 +16,15 @@ from rapport.guard.imaging.containers import MetadataNotRemoved
 log = logging.getLogger(__name__)
 
 MAX_BYTES = 20 * 1024 * 1024
-MAX_PIXELS = 50_000_000
+# Limits on what the file's header declares, checked before a single pixel is decoded: a
+# 143 KB PNG can declare 7000×7000 pixels (12 s and 760 MB to decode and re-encode), and a
+# 500 KB GIF 20,000 frames. 25 megapixels admits a 24-megapixel camera's 6000×4000 photo.
+MAX_PIXELS = 25_000_000
+MAX_PIXELS_EXAMPLE = "6000×4000"
+MAX_FRAMES = 500
 # Every frame of an animation is decoded and kept in memory while it is re-encoded, so the
 # limit counts all frames together (a 2,000-frame GIF must not exhaust a worker).
-MAX_ANIMATION_PIXELS = MAX_PIXELS
+MAX_ANIMATION_PIXELS = 50_000_000
 FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 NOT_AN_IMAGE = "This file is not an image Rapport can read (JPEG, PNG, WebP or GIF)"
 
@@ -165,20 +170,36 @@ def _other_jpeg_segments(image: Image.Image) -> Iterator[str]:
 
 
 def _check_pixels(image: Image.Image) -> None:
+    """Refuse by the declared size and frame count, before anything is decoded.
+
+    Pillow reads only the header to know the size; counting GIF frames skips over their
+    compressed data without decoding it (20,000 frames: 0.06 s).
+    """
     width, height = image.size
     if width * height > MAX_PIXELS:
-        raise UnreadableImage(_too_many_pixels(width * height))
+        raise UnreadableImage(_too_many_pixels(width * height, f"{width}×{height}"))
     frames = getattr(image, "n_frames", 1)
+    if frames > MAX_FRAMES:
+        raise UnreadableImage(
+            f"This animation has too many frames: {frames:,}; Rapport accepts up to "
+            f"{MAX_FRAMES:,}. Shorten it or lower its frame rate, or upload a still image."
+        )
     if frames * width * height > MAX_ANIMATION_PIXELS:
         raise UnreadableImage(
             f"This animation is too large: {frames} frames of {width}×{height} pixels; "
-            f"Rapport accepts up to {MAX_ANIMATION_PIXELS // 1_000_000} megapixels in all frames."
+            f"Rapport accepts up to {MAX_ANIMATION_PIXELS // 1_000_000} megapixels in all "
+            "frames. Make it smaller or shorter and upload it again."
         )
 
 
-def _too_many_pixels(pixels: int | None) -> str:
-    size = f": {pixels / 1_000_000:.0f} megapixels" if pixels else ""
-    return f"This image is too large{size}; Rapport accepts up to {MAX_PIXELS // 1_000_000} megapixels."
+def _too_many_pixels(pixels: int | None, size: str = "") -> str:
+    declared = f": {pixels / 1_000_000:.0f} megapixels" if pixels else ""
+    declared += f" ({size})" if size else ""
+    return (
+        f"This image is too large{declared}; Rapport accepts up to "
+        f"{MAX_PIXELS // 1_000_000} megapixels. Resize it to at most {MAX_PIXELS_EXAMPLE} "
+        "pixels and upload it again."
+    )
 
 
 def _load_all_frames(image: Image.Image) -> None:
