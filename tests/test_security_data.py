@@ -213,6 +213,20 @@ def test_backups_and_exports_carry_a_checkpoint(installation: Installation) -> N
     assert code == 1 and "export checkpoint" in " ".join(out.split())
 
 
+def test_resetting_the_demo_starts_new_chains_without_a_false_alarm(
+    installation: Installation,
+) -> None:
+    """The reset deletes the demo workspaces and makes new ones (SQLite may reuse their ids):
+    their old checkpoints are void, and the new chains still verify against new ones."""
+    assert rapport("backup", str(installation.data_dir / "before.tar.gz"))[0] == 0
+    assert rapport("demo")[0] == 0
+    code, out = rapport("audit", "verify")
+    assert code == 0, out
+    _checkpoint_now(installation)
+    _trim(installation, installation.workspace_id(), 1)
+    assert rapport("audit", "verify")[0] == 1
+
+
 # --- 10: restore is careful ------------------------------------------------------------
 
 

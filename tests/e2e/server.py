@@ -34,7 +34,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "correct horse battery"
-SECRET = "browser-test-secret-key-that-is-long-enough"
+# The same key as tests/conftest.py: the audit key is one per process, and the seed, the tests
+# and this in-process server all sign audit events in the same process.
+SECRET = "test-secret-key-that-is-long-enough-for-fernet"
 Seed = Callable[[Session], None]
 
 

@@ -20,7 +20,7 @@ from rapport.core import clock
 from rapport.db import get_engine, session_factory, unit_of_work
 from rapport.guard.consent import ConsentInput, record_consent, revoke_consent
 from rapport.notifications import notify
-from rapport.workspaces import access, service
+from rapport.workspaces import access, checkpoints, service
 from rapport.workspaces.models import Organisation, User, Workspace
 from rapport.workspaces.roles import ROLES
 
@@ -225,6 +225,11 @@ def run_demo(settings: Settings) -> DemoResult:
             logins = [(role, result.users[role].email) for role in ROLES]
             count = db.scalar(select(Organisation.id).where(Organisation.slug == DEMO_ORG_SLUG))
             step("saving")
+    # New chains, perhaps under the ids of the ones the reset deleted: old checkpoints are void.
+    checkpoints.append_lines(
+        settings.data_dir / checkpoints.CHECKPOINT_FILE,
+        [checkpoints.forget_line(w.id) for w in result.workspaces],
+    )
     _print(settings, slugs, logins, count)
     return result
 

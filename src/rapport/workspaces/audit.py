@@ -54,7 +54,9 @@ _configured: AuditKey | None = None
 
 
 def configure_key(secret_key: str) -> AuditKey:
-    """Use this secret key for the audit trail in this process (the app and the CLI call it)."""
+    """Use this secret key for the audit trail in this process (the app calls it; the CLI
+    and workers fall back to the settings). One key per process: it signs events written by
+    any service, which takes a session, not settings."""
     global _configured
     _configured = AuditKey.from_secret_key(secret_key)
     return _configured

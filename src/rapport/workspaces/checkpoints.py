@@ -6,7 +6,9 @@ and at every backup), inside every backup and every export. Each line is signed 
 key, so somebody who can write the file but does not have the secret key can't forge one.
 ``rapport audit verify`` reports "events after N are missing" when a chain's head is behind a
 checkpoint. A restore legitimately moves the heads back: it appends a signed ``restore`` line,
-and only the checkpoints after the newest such line count.
+and only the checkpoints after the newest such line count. Recreating a workspace (the demo's
+reset) starts a new chain that may reuse the old id: a signed ``forget`` line drops that
+workspace's earlier checkpoints.
 """
 
 from __future__ import annotations
@@ -93,6 +95,11 @@ def restore_line(key: AuditKey | None = None) -> str:
     return json.dumps(_signed(fields, key or current_key()), sort_keys=True)
 
 
+def forget_line(workspace_id: int, key: AuditKey | None = None) -> str:
+    fields = {"kind": "forget", "workspace_id": workspace_id, "taken_at": clock.now().isoformat()}
+    return json.dumps(_signed(fields, key or current_key()), sort_keys=True)
+
+
 def parse(text: str, *, origin: str, key: AuditKey | None = None) -> CheckpointLog:
     """Read checkpoint lines; lines not signed with ``key`` are listed as unreadable."""
     key = key or current_key()
@@ -109,6 +116,9 @@ def parse(text: str, *, origin: str, key: AuditKey | None = None) -> CheckpointL
         elif fields["kind"] == "restore":
             log.checkpoints.clear()
             log.restored_at = datetime.fromisoformat(fields["taken_at"])
+        elif fields["kind"] == "forget":
+            forgotten = int(fields["workspace_id"])
+            log.checkpoints = [c for c in log.checkpoints if c.workspace_id != forgotten]
         else:
             log.checkpoints.append(_checkpoint(fields))
     return log
@@ -123,6 +133,8 @@ def _verified_fields(line: str, key: AuditKey) -> dict[str, Any] | None:
             return None
         if fields["kind"] == "checkpoint":
             _checkpoint(fields)
+        elif fields["kind"] == "forget":
+            int(fields["workspace_id"])
         elif fields["kind"] != "restore":
             return None
         return dict(fields)
