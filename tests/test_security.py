@@ -374,3 +374,24 @@ def test_four_parallel_image_uploads_all_succeed_on_a_real_server(tmp_path) -> N
             with ThreadPoolExecutor(max_workers=4) as pool:
                 statuses = list(pool.map(upload, range(4)))
             assert statuses == [200, 200, 200, 200]
+
+
+def test_a_text_longer_than_its_column_is_a_422_not_a_number_out_of_range() -> None:
+    """PostgreSQL refuses a text longer than its column (SQLite stores it); a route that let
+    one through answers with what is wrong, not with "a number is out of range"."""
+    from sqlalchemy.exc import DataError
+
+    from rapport.web import errors
+
+    app = FastAPI()
+    errors.install(app)
+    driver_error = Exception("value too long for type character varying(120)")
+
+    @app.post("/api/v1/too-long")
+    def too_long() -> None:
+        raise DataError("INSERT INTO api_token …", {}, driver_error)
+
+    with TestClient(app) as plain:
+        response = plain.post("/api/v1/too-long")
+    assert response.status_code == 422
+    assert "longer than 120 characters" in response.json()["detail"]
