@@ -24,7 +24,9 @@ from rapport.core.fields import control_character_problem
 from rapport.errors import ValidationFailed
 
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-MAX_FIELD_CHARS = 100_000  # the longest text anything accepts: a long article for the guard
+# Twice the longest text anything accepts (the guard's 100,000 characters), so the guard can
+# still explain a text that is somewhat too long in its own words, in the page.
+MAX_FIELD_CHARS = 200_000
 MAX_PARAMETER_CHARS = 2_000  # path and query parameters: slugs, filters, searches
 
 
