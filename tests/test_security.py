@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rapport.web.app import create_app
+from rapport.web.inputs import MAX_FIELD_CHARS, MAX_PARAMETER_CHARS
 from rapport.workspaces import access
 from rapport.workspaces.models import User, Workspace
 from rapport.workspaces.roles import ROLES, can
@@ -286,19 +287,27 @@ def test_tabs_and_line_breaks_are_text_not_control_characters(client, world: Wor
     assert "Tue\t8:00" in world.a.opening_hours
 
 
-def test_every_route_refuses_a_control_character_before_anything_else(client, app: FastAPI) -> None:
+PROBES = {
+    "a control character": ("x\x00", "x\x07"),
+    "an oversized field": ("q" * (MAX_PARAMETER_CHARS + 1), "t" * (MAX_FIELD_CHARS + 1)),
+}
+
+
+@pytest.mark.parametrize("probe", PROBES)
+def test_every_route_refuses_bad_text_before_anything_else(client, app: FastAPI, probe) -> None:
     """Signed out, with a stray field: the refusal comes before sign-in, CSRF and the body's
-    own validation, on every route the app has."""
+    own validation, on every route the app has, so no field anywhere is unbounded."""
+    in_query, in_body = PROBES[probe]
     wrong = {}
     for route in all_routes(app):
         for method in sorted(set(route.methods) - {"HEAD"}):
             url = concrete(route.path, "ws-a")
             if method == "GET":
-                response = client.get(url, params={"probe": "x\x00"})
+                response = client.get(url, params={"probe": in_query})
             elif url.startswith("/api/"):
-                response = client.request(method, url, json={"probe": "x\x07"})
+                response = client.request(method, url, json={"probe": in_body})
             else:
-                response = client.request(method, url, data={"probe": "x\x00"})
+                response = client.request(method, url, data={"probe": in_body})
             if response.status_code != 422 or "probe" not in response.text:
                 wrong[f"{method} {route.path}"] = response.status_code
     assert wrong == {}
@@ -365,3 +374,24 @@ def test_four_parallel_image_uploads_all_succeed_on_a_real_server(tmp_path) -> N
             with ThreadPoolExecutor(max_workers=4) as pool:
                 statuses = list(pool.map(upload, range(4)))
             assert statuses == [200, 200, 200, 200]
+
+
+def test_a_text_longer_than_its_column_is_a_422_not_a_number_out_of_range() -> None:
+    """PostgreSQL refuses a text longer than its column (SQLite stores it); a route that let
+    one through answers with what is wrong, not with "a number is out of range"."""
+    from sqlalchemy.exc import DataError
+
+    from rapport.web import errors
+
+    app = FastAPI()
+    errors.install(app)
+    driver_error = Exception("value too long for type character varying(120)")
+
+    @app.post("/api/v1/too-long")
+    def too_long() -> None:
+        raise DataError("INSERT INTO api_token …", {}, driver_error)
+
+    with TestClient(app) as plain:
+        response = plain.post("/api/v1/too-long")
+    assert response.status_code == 422
+    assert "longer than 120 characters" in response.json()["detail"]

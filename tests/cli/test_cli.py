@@ -243,3 +243,28 @@ def test_a_database_without_tables_says_to_run_db_upgrade(
     get_settings.cache_clear()
     assert result.exit_code == 78
     assert "has no Rapport tables yet. Run `rapport db upgrade` first." in result.output
+
+
+def test_the_worker_says_once_that_the_database_is_gone_and_once_that_it_is_back(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import OperationalError
+
+    from rapport.jobs.outage import MAX_RETRY_SECONDS, DatabaseOutage
+
+    engine = create_engine(CLOSED_PORT_URL)
+    with pytest.raises(OperationalError) as refused:
+        engine.connect()
+    outage = DatabaseOutage(CLOSED_PORT_URL)
+    caplog.set_level("INFO", logger="rapport.jobs")
+    delays = [outage.failed(refused.value) for _ in range(8)]
+    assert delays == [1, 2, 4, 8, 16, MAX_RETRY_SECONDS, MAX_RETRY_SECONDS, MAX_RETRY_SECONDS]
+    assert outage.failed(ValueError("a bug, not an outage")) is None
+    outage.succeeded()
+    outage.succeeded()
+    messages = [record.getMessage() for record in caplog.records]
+    assert len(messages) == 2, messages
+    assert messages[0].startswith("database unreachable at 127.0.0.1:1 (connection refused)")
+    assert messages[1].startswith("database at 127.0.0.1:1 reachable again")
+    assert not outage.down and outage.failed(refused.value) == 1, "a new outage starts afresh"

@@ -561,12 +561,15 @@ class Worker:
         except Exception as exc:
             if self._outage.failed(exc) is None:
                 raise
-            log.warning(
-                "worker %s stopped without the database; its %d claimed job(s) return to the "
-                "queue when their lease expires",
-                self.worker_id,
-                len(unstarted),
-            )
+            if unstarted:
+                log.warning(
+                    "worker %s stopped without the database; its %d claimed job(s) return to "
+                    "the queue when their lease expires",
+                    self.worker_id,
+                    len(unstarted),
+                )
+            else:
+                log.info("worker %s stopped (the database was unreachable)", self.worker_id)
             return
         log.info("worker %s stopped (%d claimed job(s) handed back)", self.worker_id, released)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -150,8 +151,14 @@ async def handle_http_error(request: Request, exc: Exception) -> Response:
 
 
 async def handle_out_of_range(request: Request, exc: Exception) -> Response:
-    """A number too big for the database (an id like 10**30) is bad input, not a crash."""
+    """A number too big for the database (an id like 10**30), or a text longer than its
+    column (PostgreSQL checks lengths, SQLite doesn't), is bad input, not a crash."""
     detail = "A number in the request is out of range. Check the ids and amounts you sent."
+    if too_long := re.search(r"value too long for type character varying\((\d+)\)", str(exc)):
+        detail = (
+            f"A text in the request is longer than {too_long.group(1)} characters, the most "
+            "that field holds. Shorten it."
+        )
     errors = [FieldError(loc="request", msg=detail, type="out_of_range")]
     if wants_json(request):
         return problem(422, "The request is not valid", detail, errors)
