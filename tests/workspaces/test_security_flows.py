@@ -4,10 +4,31 @@ import re
 from datetime import timedelta
 
 import pyotp
+from fastapi.testclient import TestClient
 
 from rapport.core import clock
+from rapport.core.crypto import decrypt
 from rapport.workspaces import access, auth
 from tests.conftest import PASSWORD, World, csrf_from, sign_in
+
+
+def enable_totp(db, user, settings) -> tuple[str, list[str]]:
+    """Turn the second factor on as the account page does; returns the key and recovery codes."""
+    setup = auth.begin_totp(user)
+    codes = auth.confirm_totp(
+        db,
+        user=user,
+        secret=setup.secret,
+        code=pyotp.TOTP(setup.secret).now(),
+        secret_key=settings.secret_key,
+    )
+    db.commit()
+    return setup.secret, codes
+
+
+def next_code(secret: str) -> str:
+    """The code of the next time step: still accepted, and not the one set-up just used."""
+    return pyotp.TOTP(secret).at(clock.now() + timedelta(seconds=30))
 
 
 def _login(client, email: str, password: str):
@@ -118,14 +139,7 @@ def test_a_password_reset_link_changes_the_password_once(client, world: World, d
 def test_the_second_factor_is_asked_for_after_the_password(
     client, world: World, db, settings
 ) -> None:
-    setup = auth.begin_totp(world.alice)
-    codes = auth.confirm_totp(
-        world.alice,
-        secret=setup.secret,
-        code=pyotp.TOTP(setup.secret).now(),
-        secret_key=settings.secret_key,
-    )
-    db.commit()
+    _secret, codes = enable_totp(db, world.alice, settings)
     first = _login(client, "alice@example.com", PASSWORD)
     assert first.headers["location"].startswith("/login/second-factor")
     assert client.get("/w/ws-a/today", follow_redirects=False).status_code == 303
@@ -205,14 +219,7 @@ def test_an_organisation_can_require_a_second_factor(client, world: World, db, s
     sign_in(client, "bob@example.com")
     blocked = client.get("/w/ws-a/today")
     assert blocked.status_code == 403 and "requires a second factor" in blocked.text
-    setup = auth.begin_totp(world.bob)
-    auth.confirm_totp(
-        world.bob,
-        secret=setup.secret,
-        code=pyotp.TOTP(setup.secret).now(),
-        secret_key=settings.secret_key,
-    )
-    db.commit()
+    enable_totp(db, world.bob, settings)
     assert client.get("/w/ws-a/today").status_code == 200
 
 
@@ -232,3 +239,170 @@ def test_an_owner_cannot_require_a_second_factor_before_having_one(
     assert response.status_code == 422 and "lock yourself out" in response.text
     db.refresh(world.a.organisation)
     assert world.a.organisation.require_totp is False
+
+
+# --- second factor ------------------------------------------------------------------------
+
+
+def _pending_sign_in(client, email: str = "alice@example.com") -> str:
+    """Password accepted, second factor pending; returns the code form's CSRF token."""
+    client.cookies.clear()
+    first = _login(client, email, PASSWORD)
+    assert first.headers["location"].startswith("/login/second-factor"), first.text
+    return csrf_from(client.get(first.headers["location"]).text)
+
+
+def _send_code(client, csrf: str, code: str):
+    return client.post(
+        "/login/second-factor",
+        data={"code": code, "csrf_token": csrf, "next": "/w/ws-a/today"},
+        follow_redirects=False,
+    )
+
+
+def _signed_in(client) -> bool:
+    return client.get("/w/ws-a/today", follow_redirects=False).status_code == 200
+
+
+def test_wrong_codes_lock_the_account_and_then_the_right_code_is_refused(
+    client, world: World, db, settings
+) -> None:
+    secret, _codes = enable_totp(db, world.alice, settings)
+    csrf = _pending_sign_in(client)
+    statuses = [_send_code(client, csrf, "000000").status_code for _ in range(40)]
+    assert statuses.count(401) == settings.login_max_attempts - 1, statuses
+    assert statuses[settings.login_max_attempts - 1] == 429, statuses
+    right = _send_code(client, csrf, next_code(secret))
+    assert right.headers.get("location") != "/w/ws-a/today"
+    assert not _signed_in(client)
+    db.expire_all()
+    assert auth.is_locked(world.alice)
+    assert _login(client, "alice@example.com", PASSWORD).status_code == 429
+
+
+def test_wrong_codes_across_fresh_sign_ins_still_add_up_to_the_lock_out(
+    client, world: World, db, settings
+) -> None:
+    secret, _codes = enable_totp(db, world.alice, settings)
+    for _ in range(settings.login_max_attempts - 1):
+        assert _send_code(client, _pending_sign_in(client), "000000").status_code == 401
+    csrf = _pending_sign_in(client)
+    assert _send_code(client, csrf, "000000").status_code == 429
+    assert _send_code(client, csrf, next_code(secret)).headers["location"] == "/login"
+    assert not _signed_in(client)
+
+
+def test_a_second_factor_code_is_accepted_once(client, app, world: World, db, settings) -> None:
+    secret, _codes = enable_totp(db, world.alice, settings)
+    code = next_code(secret)
+    assert _send_code(client, _pending_sign_in(client), code).status_code == 303
+    assert _signed_in(client)
+    with TestClient(app, base_url="http://testserver") as other:
+        replay = _send_code(other, _pending_sign_in(other), code)
+        assert replay.status_code == 401
+        assert not _signed_in(other)
+
+
+def test_the_code_used_to_turn_the_second_factor_on_cannot_sign_in(
+    client, world: World, db, settings
+) -> None:
+    secret, _codes = enable_totp(db, world.alice, settings)
+    used_at_setup = pyotp.TOTP(secret).now()
+    assert _send_code(client, _pending_sign_in(client), used_at_setup).status_code == 401
+
+
+def test_a_recovery_code_works_once_across_sessions(
+    client, app, world: World, db, settings
+) -> None:
+    _secret, codes = enable_totp(db, world.alice, settings)
+    assert _send_code(client, _pending_sign_in(client), codes[3]).status_code == 303
+    with TestClient(app, base_url="http://testserver") as other:
+        assert _send_code(other, _pending_sign_in(other), codes[3]).status_code == 401
+
+
+def test_a_pending_sign_in_lives_five_minutes_and_using_it_does_not_extend_it(
+    client, world: World, db, settings
+) -> None:
+    secret, _codes = enable_totp(db, world.alice, settings)
+    csrf = _pending_sign_in(client)
+    start = clock.now()
+    try:
+        clock.set_clock(lambda: start + timedelta(minutes=4))
+        assert _send_code(client, csrf, "000000").status_code == 401
+        clock.set_clock(lambda: start + timedelta(minutes=5, seconds=5))
+        late = _send_code(client, csrf, pyotp.TOTP(secret).at(start + timedelta(minutes=5)))
+    finally:
+        clock.set_clock(None)
+    assert late.status_code == 303 and late.headers["location"] == "/login"
+    assert not _signed_in(client)
+
+
+def _signed_in_with_totp(client, db, world: World, settings) -> tuple[str, str]:
+    secret, _codes = enable_totp(db, world.alice, settings)
+    assert _send_code(client, _pending_sign_in(client), next_code(secret)).status_code == 303
+    return secret, csrf_from(client.get("/account").text)
+
+
+def test_turning_the_second_factor_off_needs_the_password_or_a_current_code(
+    client, world: World, db, settings
+) -> None:
+    secret, csrf = _signed_in_with_totp(client, db, world, settings)
+    for form in ({}, {"password": "not my password"}, {"code": "123456"}):
+        refused = client.post("/account/totp/disable", data={"csrf_token": csrf, **form})
+        assert refused.status_code == 422 and "password or code is not right" in refused.text
+        db.expire_all()
+        assert world.alice.totp_enabled
+    done = client.post(
+        "/account/totp/disable",
+        data={"csrf_token": csrf, "password": PASSWORD},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    db.expire_all()
+    assert not world.alice.totp_enabled and world.alice.totp_secret is None
+
+
+def test_turning_the_second_factor_off_with_a_fresh_code_works(
+    client, world: World, db, settings
+) -> None:
+    secret, csrf = _signed_in_with_totp(client, db, world, settings)
+    code = pyotp.TOTP(secret).at(clock.now() + timedelta(seconds=60))
+    clock_start = clock.now()
+    clock.set_clock(lambda: clock_start + timedelta(seconds=60))
+    try:
+        done = client.post(
+            "/account/totp/disable", data={"csrf_token": csrf, "code": code}, follow_redirects=False
+        )
+    finally:
+        clock.set_clock(None)
+    assert done.status_code == 303
+    db.expire_all()
+    assert not world.alice.totp_enabled
+
+
+def test_a_second_factor_that_is_on_cannot_be_replaced_without_turning_it_off(
+    client, world: World, db, settings
+) -> None:
+    secret, csrf = _signed_in_with_totp(client, db, world, settings)
+    mine = pyotp.random_base32()
+    response = client.post(
+        "/account/totp",
+        data={"csrf_token": csrf, "secret": mine, "code": pyotp.TOTP(mine).now()},
+    )
+    assert response.status_code == 409 and "already on" in response.text
+    db.expire_all()
+    assert decrypt(settings.secret_key, world.alice.totp_secret) == secret
+
+
+def test_a_set_up_form_with_a_key_that_is_not_base32_gets_a_field_error(
+    client, world: World, db
+) -> None:
+    csrf = sign_in(client, "alice@example.com")
+    for bad in ("not base32 at all!", "ABC", "0189"):
+        response = client.post(
+            "/account/totp", data={"csrf_token": csrf, "secret": bad, "code": "123456"}
+        )
+        assert response.status_code == 422, (bad, response.status_code)
+        assert 'id="totp-error"' in response.text
+    db.expire_all()
+    assert not world.alice.totp_enabled

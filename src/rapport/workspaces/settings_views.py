@@ -12,7 +12,7 @@ from fastapi.responses import PlainTextResponse, Response
 from rapport.core.i18n import LOCALES
 from rapport.core.i18n import gettext as _
 from rapport.errors import RapportError, ValidationFailed
-from rapport.web.deps import AuthDep, DbDep, IdPath, SettingsDep, WorkspaceCtx, require
+from rapport.web.deps import SESSION_COOKIE, AuthDep, DbDep, IdPath, SettingsDep, WorkspaceCtx, require
 from rapport.web.pages import form_errors, redirect, render
 from rapport.workspaces import access, audit, auth, outbox, service
 from rapport.workspaces.roles import PERMISSIONS, ROLE_LABELS, ROLES
@@ -55,6 +55,7 @@ def update_profile(
 @router.post("/account/totp")
 def confirm_totp(
     request: Request,
+    db: DbDep,
     auth_: AuthDep,
     settings: SettingsDep,
     secret: Annotated[str, Form()] = "",
@@ -62,17 +63,18 @@ def confirm_totp(
 ) -> Response:
     try:
         codes = auth.confirm_totp(
-            auth_.user, secret=secret, code=code, secret_key=settings.ensure_secret_key()
+            db, user=auth_.user, secret=secret, code=code, secret_key=settings.ensure_secret_key()
         )
     except RapportError as exc:
-        context = {
+        context: dict[str, object] = {
             "title": _("Account and security"),
             "locales": LOCALES,
             "errors": form_errors(exc),
-            "totp_secret": secret,
-            "totp_qr": _qr_svg(auth.totp_uri(auth_.user, secret)),
         }
-        return render(request, "workspaces/account.html", context, 422)
+        if not auth_.user.totp_enabled:
+            setup = auth.begin_totp(auth_.user)  # a fresh key: the posted one may be unusable
+            context.update(totp_secret=setup.secret, totp_qr=_qr_svg(setup.provisioning_uri))
+        return render(request, "workspaces/account.html", context, exc.status_code)
     return render(
         request,
         "workspaces/account.html",
@@ -81,15 +83,63 @@ def confirm_totp(
 
 
 @router.post("/account/totp/disable")
-def disable_totp(auth_: AuthDep) -> Response:
+def disable_totp(
+    request: Request,
+    db: DbDep,
+    auth_: AuthDep,
+    settings: SettingsDep,
+    password: Annotated[str, Form()] = "",
+    code: Annotated[str, Form()] = "",
+) -> Response:
+    """Turning the second factor off asks for the password or a current code first."""
     if access.totp_required_by_org(auth_.user):
         return redirect(
             "/account",
             flash=_("Your organisation requires a second factor; it can't be turned off."),
             kind="danger",
         )
+    try:
+        auth.confirm_identity(db, user=auth_.user, password=password, code=code, settings=settings)
+    except RapportError as exc:
+        context = {
+            "title": _("Account and security"),
+            "locales": LOCALES,
+            "disable_errors": form_errors(exc),
+        }
+        return render(request, "workspaces/account.html", context, exc.status_code)
     auth.disable_totp(auth_.user)
     return redirect("/account", flash=_("Second factor turned off."), kind="warning")
+
+
+@router.post("/account/password")
+def change_password(
+    request: Request,
+    db: DbDep,
+    auth_: AuthDep,
+    settings: SettingsDep,
+    current_password: Annotated[str, Form()] = "",
+    new_password: Annotated[str, Form()] = "",
+) -> Response:
+    """A new password ends every other session and every reset link of the account."""
+    try:
+        auth.change_password(
+            db,
+            user=auth_.user,
+            current=current_password,
+            new=new_password,
+            settings=settings,
+            keep_session_raw=request.cookies.get(SESSION_COOKIE, ""),
+        )
+    except RapportError as exc:
+        context = {
+            "title": _("Account and security"),
+            "locales": LOCALES,
+            "password_errors": form_errors(exc),
+        }
+        return render(request, "workspaces/account.html", context, exc.status_code)
+    return redirect(
+        "/account", flash=_("Your password is changed. Other sessions are signed out.")
+    )
 
 
 # --- practice details and staff -------------------------------------------------------

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import threading
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
+from rapport.core.i18n import N_
 from rapport.core.i18n import gettext as _
 from rapport.core.ratelimit import SlidingWindowLimiter
 from rapport.errors import NotAuthenticated, RapportError, RateLimited
@@ -30,18 +33,54 @@ router = APIRouter(dependencies=[Depends(load_shell)], include_in_schema=False)
 router.include_router(settings_router)
 
 PENDING_COOKIE = "rapport_pending"
-login_limiter = SlidingWindowLimiter(limit=30, window_seconds=600)  # failed sign-ins per address
 
 
-def _set_session_cookie(response: Response, raw: str, request: Request, name: str) -> None:
+@dataclass
+class ClientLimits:
+    """Per-client limits of this app (in-process on purpose: the per-account lock-out in the
+    database is the durable guard; these slow down one client trying many accounts)."""
+
+    sign_in: SlidingWindowLimiter = field(
+        default_factory=lambda: SlidingWindowLimiter(limit=30, window_seconds=600)
+    )
+    """Failed sign-ins and wrong codes."""
+    reset: SlidingWindowLimiter = field(
+        default_factory=lambda: SlidingWindowLimiter(limit=10, window_seconds=3600)
+    )
+    """Password reset requests."""
+
+
+_limits_lock = threading.Lock()
+
+
+def client_limits(request: Request) -> ClientLimits:
+    with _limits_lock:
+        limits: ClientLimits | None = getattr(request.app.state, "client_limits", None)
+        if limits is None:
+            limits = request.app.state.client_limits = ClientLimits()
+        return limits
+
+
+TOO_MANY_FROM_CLIENT = N_(
+    "Too many sign-in attempts from your network. Wait a few minutes and try again."
+)
+
+
+def _set_session_cookie(
+    response: Response, raw: str, request: Request, name: str, max_age: float | None = None
+) -> None:
     response.set_cookie(
         name,
         raw,
         httponly=True,
         samesite="lax",
         secure=request.url.scheme == "https",
-        max_age=request.app.state.settings.session_max_age_hours * 3600,
+        max_age=int(max_age or request.app.state.settings.session_max_age_hours * 3600),
     )
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 @router.get("/login")
@@ -60,20 +99,14 @@ def login(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "",
 ) -> Response:
-    client = request.client.host if request.client else "unknown"
-    if login_limiter.blocked(client):
-        context = {
-            "error": _(
-                "Too many sign-in attempts from your network. Wait a few minutes and try again."
-            ),
-            "email": email,
-            "next": next,
-        }
+    client = _client(request)
+    if client_limits(request).sign_in.blocked(client):
+        context = {"error": _(TOO_MANY_FROM_CLIENT), "email": email, "next": next}
         return render(request, "workspaces/login.html", context, 429)
     try:
         user = auth.authenticate(db, email=email, password=password, settings=settings)
     except (NotAuthenticated, RateLimited) as exc:
-        login_limiter.hit(client)
+        client_limits(request).sign_in.hit(client)
         status = 429 if isinstance(exc, RateLimited) else 401
         context = {"error": exc.message, "email": email, "next": next}
         return render(request, "workspaces/login.html", context, status)
@@ -81,7 +114,9 @@ def login(
     raw, _row = auth.start_session(db, user=user, settings=settings, second_factor_pending=pending)
     if pending:
         response = redirect(f"/login/second-factor?next={safe_next(next)}")
-        _set_session_cookie(response, raw, request, PENDING_COOKIE)
+        _set_session_cookie(
+            response, raw, request, PENDING_COOKIE, auth.PENDING_SIGN_IN_LIFETIME.total_seconds()
+        )
         return response
     if access.totp_required(user):
         response = redirect(
@@ -110,21 +145,39 @@ def second_factor(
     code: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "",
 ) -> Response:
+    """Finish a sign-in with a code. Wrong codes count towards the account's lock-out and the
+    client's limit; a locked account can't finish a sign-in, not even with the right code."""
     raw = request.cookies.get(PENDING_COOKIE, "")
     row = auth.load_session(db, raw=raw, settings=settings) if raw else None
     if row is None or not row.second_factor_pending:
         return redirect("/login", flash=_("Please sign in again."), kind="warning")
-    if not auth.verify_second_factor(row.user, code=code, secret_key=settings.ensure_secret_key()):
-        auth.register_second_factor_failure(row.user, settings)
-        context = {
-            "error": _(
-                "That code is not right. Type the current code from your app, or a recovery code."
-            ),
-            "next": next,
-        }
+    user, client = row.user, _client(request)
+    try:
+        if client_limits(request).sign_in.blocked(client):
+            raise RateLimited(_(TOO_MANY_FROM_CLIENT))
+        auth.refuse_if_locked(user)
+        secret_key = settings.ensure_secret_key()
+        if not auth.verify_second_factor(db, user=user, code=code, secret_key=secret_key):
+            client_limits(request).sign_in.hit(client)
+            auth.register_failure(db, user=user, settings=settings)
+            auth.refuse_if_locked(user)
+            raise NotAuthenticated(
+                _(
+                    "That code is not right. Type the current code from your app, "
+                    "or a recovery code."
+                )
+            )
+    except RateLimited as exc:
+        auth.end_pending_sign_ins(db, user=user)
+        response = render(request, "workspaces/login.html", {"error": exc.message}, 429)
+        response.delete_cookie(PENDING_COOKIE)
+        return response
+    except NotAuthenticated as exc:
+        context = {"error": exc.message, "next": next}
         return render(request, "workspaces/second_factor.html", context, 401)
+    auth.clear_failures(user)
     auth.end_session(db, raw=raw)
-    new_raw, _row = auth.start_session(db, user=row.user, settings=settings)
+    new_raw, _row = auth.start_session(db, user=user, settings=settings)
     response = redirect(safe_next(next))
     response.delete_cookie(PENDING_COOKIE)
     _set_session_cookie(response, new_raw, request, SESSION_COOKIE)
