@@ -346,7 +346,7 @@ def _signed_in_with_totp(client, db, world: World, settings) -> tuple[str, str]:
 def test_turning_the_second_factor_off_needs_the_password_or_a_current_code(
     client, world: World, db, settings
 ) -> None:
-    secret, csrf = _signed_in_with_totp(client, db, world, settings)
+    _secret, csrf = _signed_in_with_totp(client, db, world, settings)
     for form in ({}, {"password": "not my password"}, {"code": "123456"}):
         refused = client.post("/account/totp/disable", data={"csrf_token": csrf, **form})
         assert refused.status_code == 422 and "password or code is not right" in refused.text

@@ -318,9 +318,7 @@ def request_password_reset(session: Session, *, email: str) -> tuple[User, str] 
     recent = session.scalar(
         select(func.count())
         .select_from(PasswordReset)
-        .where(
-            PasswordReset.user_id == user.id, PasswordReset.created_at > now - RESET_RATE_WINDOW
-        )
+        .where(PasswordReset.user_id == user.id, PasswordReset.created_at > now - RESET_RATE_WINDOW)
     )
     if (recent or 0) >= RESETS_PER_ADDRESS:
         return None
@@ -375,7 +373,13 @@ def reset_password(session: Session, *, token: str, password: str) -> User:
 
 
 def change_password(
-    session: Session, *, user: User, current: str, new: str, settings: Settings, keep_session_raw: str
+    session: Session,
+    *,
+    user: User,
+    current: str,
+    new: str,
+    settings: Settings,
+    keep_session_raw: str,
 ) -> None:
     """Change a signed-in user's password: the current one first (wrong ones count towards the
     lock-out), then the new one is hashed before anything is written."""

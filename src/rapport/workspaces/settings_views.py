@@ -12,7 +12,15 @@ from fastapi.responses import PlainTextResponse, Response
 from rapport.core.i18n import LOCALES
 from rapport.core.i18n import gettext as _
 from rapport.errors import RapportError, ValidationFailed
-from rapport.web.deps import SESSION_COOKIE, AuthDep, DbDep, IdPath, SettingsDep, WorkspaceCtx, require
+from rapport.web.deps import (
+    SESSION_COOKIE,
+    AuthDep,
+    DbDep,
+    IdPath,
+    SettingsDep,
+    WorkspaceCtx,
+    require,
+)
 from rapport.web.pages import form_errors, redirect, render
 from rapport.workspaces import access, audit, auth, outbox, service
 from rapport.workspaces.roles import PERMISSIONS, ROLE_LABELS, ROLES
@@ -137,9 +145,7 @@ def change_password(
             "password_errors": form_errors(exc),
         }
         return render(request, "workspaces/account.html", context, exc.status_code)
-    return redirect(
-        "/account", flash=_("Your password is changed. Other sessions are signed out.")
-    )
+    return redirect("/account", flash=_("Your password is changed. Other sessions are signed out."))
 
 
 # --- practice details and staff -------------------------------------------------------

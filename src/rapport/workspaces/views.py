@@ -169,9 +169,9 @@ def second_factor(
             )
     except RateLimited as exc:
         auth.end_pending_sign_ins(db, user=user)
-        response = render(request, "workspaces/login.html", {"error": exc.message}, 429)
-        response.delete_cookie(PENDING_COOKIE)
-        return response
+        refused = render(request, "workspaces/login.html", {"error": exc.message}, 429)
+        refused.delete_cookie(PENDING_COOKIE)
+        return refused
     except NotAuthenticated as exc:
         context = {"error": exc.message, "next": next}
         return render(request, "workspaces/second_factor.html", context, 401)

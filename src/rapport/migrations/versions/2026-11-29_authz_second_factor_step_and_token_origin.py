@@ -21,9 +21,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("totp_last_step", sa.Integer(), nullable=True))
     with op.batch_alter_table("api_token") as batch:
         batch.add_column(
-            sa.Column(
-                "created_from_cli", sa.Boolean(), nullable=False, server_default=sa.false()
-            )
+            sa.Column("created_from_cli", sa.Boolean(), nullable=False, server_default=sa.false())
         )
     # Before this revision only `rapport token create` made tokens without a creator.
     op.execute("UPDATE api_token SET created_from_cli = true WHERE created_by_id IS NULL")
