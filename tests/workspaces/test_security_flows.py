@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from rapport.core import clock
 from rapport.core.crypto import decrypt
-from rapport.workspaces import access, auth
+from rapport.workspaces import access, auth, service
 from tests.conftest import PASSWORD, World, csrf_from, sign_in
 
 
@@ -406,3 +406,60 @@ def test_a_set_up_form_with_a_key_that_is_not_base32_gets_a_field_error(
         assert 'id="totp-error"' in response.text
     db.expire_all()
     assert not world.alice.totp_enabled
+
+
+# --- invitations are bound to their address -----------------------------------------------
+
+
+def _owner_invitation(client, email: str) -> str:
+    csrf = sign_in(client, "alice@example.com")
+    page = client.post(
+        "/w/ws-a/settings/team/invite", data={"email": email, "role": "owner", "csrf_token": csrf}
+    )
+    match = re.search(r"http://testserver(/invite/[\w-]+)", page.text)
+    assert match, page.text
+    client.cookies.clear()
+    return match.group(1)
+
+
+def test_a_signed_in_user_cannot_accept_an_invitation_for_another_address(
+    client, world: World, db
+) -> None:
+    link = _owner_invitation(client, "dana@example.com")
+    csrf = sign_in(client, "carol@example.com")
+    page = client.get(link)
+    assert 'id="invite-other-account"' in page.text and "dana@example.com" in page.text
+    assert 'action="/logout"' in page.text
+    taken = client.post(link, data={"csrf_token": csrf}, follow_redirects=False)
+    assert taken.status_code == 403 and "signed in as carol@example.com" in taken.text
+    assert client.get("/w/ws-a/today", follow_redirects=False).status_code == 404
+    assert service.membership_of(db, user=world.carol, workspace=world.a) is None
+    assert [i.email for i in access.list_invitations(db, workspace=world.a)] == ["dana@example.com"]
+
+
+def test_signing_out_from_the_invitation_leads_back_to_it(client, world: World) -> None:
+    link = _owner_invitation(client, "dana@example.com")
+    sign_in(client, "carol@example.com")
+    csrf = csrf_from(client.get(link).text)
+    out = client.post("/logout", data={"csrf_token": csrf, "next": link}, follow_redirects=False)
+    assert out.status_code == 303 and out.headers["location"] == link
+    assert "Choose a password" in client.get(link).text
+
+
+def test_an_invitation_for_an_existing_account_is_accepted_after_signing_in_as_it(
+    client, world: World, db
+) -> None:
+    dana = service.create_user(db, email="dana@example.com", name="Dana", password=PASSWORD)
+    db.commit()
+    link = _owner_invitation(client, "Dana@Example.com")
+    page = client.get(link)
+    assert f'href="/login?next={link}"' in page.text
+    refused = client.post(
+        link, data={"name": "Mallory", "password": PASSWORD, "csrf_token": csrf_from(page.text)}
+    )
+    assert refused.status_code == 409 and "sign in as it first" in refused.text
+    csrf = sign_in(client, "DANA@example.com")
+    accepted = client.post(link, data={"csrf_token": csrf}, follow_redirects=False)
+    assert accepted.status_code == 303 and accepted.headers["location"] == "/w/ws-a/today"
+    member = service.membership_of(db, user=dana, workspace=world.a)
+    assert member is not None and member.role == "owner"

@@ -5,12 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from rapport.core import clock
 from rapport.core.crypto import hash_token, new_token
-from rapport.errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
+from rapport.errors import (
+    Conflict,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from rapport.workspaces import audit
 from rapport.workspaces.models import ApiToken, Invitation, User, Workspace
 from rapport.workspaces.roles import lower_role
@@ -73,18 +79,43 @@ def open_invitation(session: Session, *, token: str) -> Invitation:
     return invitation
 
 
+class InvitationForSomeoneElse(PermissionDenied):
+    """The signed-in account's address is not the one the invitation was sent to."""
+
+
+def invitation_is_for(invitation: Invitation, user: User) -> bool:
+    return invitation.email.casefold() == user.email.casefold()
+
+
 def accept_invitation(
     session: Session, *, token: str, name: str = "", password: str = "", user: User | None = None
 ) -> tuple[User, Workspace]:
-    """Join the workspace: as the signed-in user, or with a new account for the invited email."""
+    """Join the workspace as the invited address: signed in as it, or as a new account for it.
+
+    An invitation is bound to the address it was sent to: a signed-in user with another
+    address can't accept it (a forwarded or leaked link must not make a stranger an owner),
+    and an address that already has an account signs in first. The invitation is claimed with
+    a conditional update, so it is used once even when accepted twice at the same moment.
+    """
     invitation = open_invitation(session, token=token)
+    if user is not None and not invitation_is_for(invitation, user):
+        raise InvitationForSomeoneElse(
+            f"This invitation is for {invitation.email}, but you are signed in as "
+            f"{user.email}. Sign out, then open the link again and sign in (or sign up) "
+            f"as {invitation.email}."
+        )
     if user is None:
-        user = get_user_by_email(session, email=invitation.email)
-        if user is not None:
-            raise Conflict(f"{invitation.email} already has an account: sign in first.")
+        if get_user_by_email(session, email=invitation.email) is not None:
+            raise Conflict(f"{invitation.email} already has an account: sign in as it first.")
         user = create_user(session, email=invitation.email, name=name, password=password)
+    claimed = session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
+        .values(accepted_at=clock.now())
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise NotFound("This invitation was already used. Sign in, or ask for a new invitation.")
     add_member(session, workspace=invitation.workspace, user=user, role=invitation.role, actor=user)
-    invitation.accepted_at = clock.now()
     return user, invitation.workspace
 
 

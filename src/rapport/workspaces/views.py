@@ -25,7 +25,7 @@ from rapport.web.deps import (
     optional_auth,
 )
 from rapport.web.pages import form_errors, load_shell, redirect, render, safe_next
-from rapport.workspaces import access, auth, outbox
+from rapport.workspaces import access, auth, outbox, service
 from rapport.workspaces.settings_views import router as settings_router
 
 log = logging.getLogger("rapport.workspaces")
@@ -185,9 +185,11 @@ def second_factor(
 
 
 @router.post("/logout")
-def logout(request: Request, db: DbDep, auth_: AuthDep) -> Response:
+def logout(
+    request: Request, db: DbDep, auth_: AuthDep, next: Annotated[str, Form()] = ""
+) -> Response:
     auth.end_session(db, raw=request.cookies.get(SESSION_COOKIE, ""))
-    response = redirect("/login", flash=_("You are signed out."))
+    response = redirect(safe_next(next, "/login"), flash=_("You are signed out."))
     response.delete_cookie(SESSION_COOKIE)
     return response
 
@@ -230,12 +232,25 @@ def reset(
     return redirect("/login", flash=_("Your password is changed. Sign in with the new one."))
 
 
+def _invitation_context(
+    db: DbDep, token: str, auth_: Auth | None, **extra: object
+) -> dict[str, object]:
+    """What the invitation page shows: accept, sign up, sign in first, or sign out first."""
+    invitation = access.open_invitation(db, token=token)
+    if auth_ is not None:
+        state = "accept" if access.invitation_is_for(invitation, auth_.user) else "other_account"
+    elif service.get_user_by_email(db, email=invitation.email) is not None:
+        state = "sign_in"
+    else:
+        state = "sign_up"
+    return {"invitation": invitation, "token": token, "state": state, **extra}
+
+
 @router.get("/invite/{token}")
 def invitation_form(
     request: Request, db: DbDep, token: str, auth_: Annotated[Auth | None, Depends(optional_auth)]
 ) -> Response:
-    invitation = access.open_invitation(db, token=token)
-    return render(request, "workspaces/invite.html", {"invitation": invitation, "token": token})
+    return render(request, "workspaces/invite.html", _invitation_context(db, token, auth_))
 
 
 @router.post("/invite/{token}")
@@ -256,13 +271,7 @@ def accept_invitation(
             db, token=token, name=name, password=password, user=auth_.user if auth_ else None
         )
     except RapportError as exc:
-        invitation = access.open_invitation(db, token=token)
-        context = {
-            "invitation": invitation,
-            "token": token,
-            "errors": form_errors(exc),
-            "name": name,
-        }
+        context = _invitation_context(db, token, auth_, errors=form_errors(exc), name=name)
         return render(request, "workspaces/invite.html", context, exc.status_code)
     response = redirect(f"/w/{workspace.slug}/today", flash=_("Welcome to Rapport."))
     if auth_ is None:
