@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+import logging
 import re
 from datetime import timedelta
 
 import pyotp
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from rapport.core import clock
 from rapport.core.crypto import decrypt
+from rapport.jobs import Worker
+from rapport.jobs.models import Job
 from rapport.workspaces import access, auth, service
+from rapport.workspaces.models import PasswordReset
 from tests.conftest import PASSWORD, World, csrf_from, sign_in
 
 
@@ -463,3 +468,126 @@ def test_an_invitation_for_an_existing_account_is_accepted_after_signing_in_as_i
     assert accepted.status_code == 303 and accepted.headers["location"] == "/w/ws-a/today"
     member = service.membership_of(db, user=dana, workspace=world.a)
     assert member is not None and member.role == "owner"
+
+
+# --- password reset -----------------------------------------------------------------------
+
+
+def _ask_for_reset(client, email: str):
+    csrf = csrf_from(client.get("/password/forgot").text)
+    return client.post("/password/forgot", data={"email": email, "csrf_token": csrf})
+
+
+def _emailed_reset_links(caplog) -> list[str]:
+    """Reset links in the emails sent so far (no SMTP host in tests: emails go to the log)."""
+    return re.findall(r"/password/reset/([\w-]+)", caplog.text)
+
+
+def _deliver(session_factory) -> None:
+    Worker(session_factory, run_schedules=False).run_until_empty()
+
+
+def _live_links(db, user) -> int:
+    db.expire_all()
+    rows = db.scalars(select(PasswordReset).where(PasswordReset.user_id == user.id))
+    return sum(1 for r in rows if r.used_at is None and clock.as_utc(r.expires_at) > clock.now())
+
+
+def test_a_burst_of_reset_requests_makes_one_live_link_and_one_email(
+    client, world: World, db, session_factory, caplog
+) -> None:
+    caplog.set_level(logging.INFO, logger="rapport.email")
+    answers = {_ask_for_reset(client, "bob@example.com").text for _ in range(30)}
+    assert len(answers) == 1 and "If an account exists" in answers.pop()
+    _deliver(session_factory)
+    assert len(_emailed_reset_links(caplog)) == 1
+    assert _live_links(db, world.bob) == 1
+
+
+def test_reset_emails_to_one_address_are_limited_over_time(
+    client, world: World, db, session_factory, caplog
+) -> None:
+    caplog.set_level(logging.INFO, logger="rapport.email")
+    for _ in range(auth.RESETS_PER_ADDRESS + 3):
+        assert _ask_for_reset(client, "bob@example.com").status_code == 200
+        _deliver(session_factory)
+    assert len(_emailed_reset_links(caplog)) == auth.RESETS_PER_ADDRESS
+    assert _live_links(db, world.bob) == 1, "each new link supersedes the older ones"
+
+
+def test_reset_requests_are_limited_per_client_and_the_page_says_the_same(
+    client, world: World, db
+) -> None:
+    before = db.scalar(select(func.count()).select_from(Job)) or 0
+    for n in range(40):
+        answer = _ask_for_reset(client, f"someone-{n}@example.com")
+        assert answer.status_code == 200 and "If an account exists" in answer.text
+    db.expire_all()
+    queued = (db.scalar(select(func.count()).select_from(Job)) or 0) - before
+    assert 0 < queued < 40
+
+
+def test_known_and_unknown_addresses_get_the_same_answer_and_the_same_work(
+    client, world: World, db, caplog
+) -> None:
+    caplog.set_level(logging.INFO, logger="rapport.email")
+    known = _ask_for_reset(client, "bob@example.com")
+    unknown = _ask_for_reset(client, "nobody@example.com")
+    assert (known.status_code, known.text) == (unknown.status_code, unknown.text)
+    db.expire_all()
+    jobs = db.scalars(select(Job).where(Job.kind == "workspaces.send_password_reset")).all()
+    assert sorted(j.payload["email"] for j in jobs) == ["bob@example.com", "nobody@example.com"]
+    assert _emailed_reset_links(caplog) == [], "the request itself sends nothing"
+    assert db.scalar(select(func.count()).select_from(PasswordReset)) == 0
+
+
+def _reset(client, token: str, password: str):
+    form = client.get(f"/password/reset/{token}")
+    if form.status_code != 200:
+        return form
+    return client.post(
+        f"/password/reset/{token}",
+        data={"password": password, "csrf_token": csrf_from(form.text)},
+        follow_redirects=False,
+    )
+
+
+def test_a_newer_reset_link_kills_the_older_one_and_using_it_kills_all(
+    client, world: World, db
+) -> None:
+    _bob, older = auth.request_password_reset(db, email="bob@example.com")  # type: ignore[misc]
+    _bob, newer = auth.request_password_reset(db, email="bob@example.com")  # type: ignore[misc]
+    db.commit()
+    assert _reset(client, older, "the older link's password").status_code == 404
+    assert _reset(client, newer, "the newer link's password").status_code == 303
+    assert _reset(client, newer, "used twice").status_code == 404
+    assert _reset(client, older, "the older link's password").status_code == 404
+    assert _login(client, "bob@example.com", "the newer link's password").status_code == 303
+
+
+def test_changing_the_password_kills_reset_links_and_other_sessions(
+    client, app, world: World, db
+) -> None:
+    with TestClient(app, base_url="http://testserver") as elsewhere:
+        sign_in(elsewhere, "bob@example.com")
+        _bob, token = auth.request_password_reset(db, email="bob@example.com")  # type: ignore[misc]
+        db.commit()
+        csrf = sign_in(client, "bob@example.com")
+        wrong = client.post(
+            "/account/password",
+            data={"csrf_token": csrf, "current_password": "guess", "new_password": "x" * 12},
+        )
+        assert wrong.status_code == 422 and "not your current password" in wrong.text
+        changed = client.post(
+            "/account/password",
+            data={
+                "csrf_token": csrf,
+                "current_password": PASSWORD,
+                "new_password": "a fresh passphrase",
+            },
+            follow_redirects=False,
+        )
+        assert changed.status_code == 303
+        assert client.get("/w/ws-a/today").status_code == 200, "this session stays"
+        assert elsewhere.get("/w/ws-a/today", follow_redirects=False).status_code == 303
+    assert _reset(client, token, "hijacked password").status_code == 404

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 JOB_MODULES = (
     "rapport.notifications.jobs",
     "rapport.jobs.watchdog",
+    "rapport.workspaces.jobs",
 )
 
 Handler = Callable[[Session, dict[str, Any]], dict[str, Any] | None]

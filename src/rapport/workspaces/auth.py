@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import threading
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 import pyotp
@@ -25,6 +26,7 @@ from rapport.core.crypto import (
 )
 from rapport.db import lock_for_write
 from rapport.errors import Conflict, NotAuthenticated, NotFound, RateLimited, ValidationFailed
+from rapport.jobs import enqueue
 from rapport.workspaces.models import PasswordReset, User, UserSession
 from rapport.workspaces.service import check_password, get_user_by_email
 
@@ -33,30 +35,80 @@ RESETS_PER_ADDRESS = 3
 RESET_RATE_WINDOW = timedelta(hours=1)
 """At most this many reset emails go to one address in this window; more requests are quietly
 ignored (the page answers the same)."""
+MAX_EMAIL_LENGTH = 254
 RECOVERY_CODE_COUNT = 10
 PENDING_SIGN_IN_LIFETIME = timedelta(minutes=5)
 """How long a password-checked sign-in waits for its second factor (fixed, never extended)."""
 MIN_TOTP_KEY_BYTES = 16
 
 
-def authenticate(session: Session, *, email: str, password: str, settings: Settings) -> User:
+def authenticate(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    settings: Settings,
+    unknown_addresses: UnknownAddressLockout | None = None,
+) -> User:
     """Check a password; too many failures lock the account for a while.
 
     The answer is the same for an unknown email and a wrong password, and so is the time it
-    takes: an unknown address is checked against a dummy hash, so the slow hash runs either way
-    and the form doesn't tell an attacker which accounts exist.
+    takes: an unknown address is checked against a dummy hash, so the slow hash runs either way.
+    With ``unknown_addresses`` an unknown address is locked out after as many failures as a
+    real account, so the lock-out doesn't tell which addresses have accounts either.
     """
-    user = get_user_by_email(session, email=email)
-    refuse_if_locked(user)
+    address = email.strip().lower()
+    user = get_user_by_email(session, email=address)
+    if user is None and unknown_addresses is not None:
+        _refuse_until(unknown_addresses.locked_until(address))
+    _refuse_until(user.locked_until if user is not None else None)
     password_hash = user.password_hash if user is not None else _dummy_hash()
     password_ok = verify_password(password_hash, password)
     if user is None or not user.is_active or not password_ok:
         if user is not None:
             register_failure(session, user=user, settings=settings)
+        elif unknown_addresses is not None:
+            unknown_addresses.fail(address, settings)
         raise NotAuthenticated("That email and password don't match an account.")
     if not needs_second_factor(user):
         clear_failures(user)
     return user
+
+
+class UnknownAddressLockout:
+    """The lock-out of addresses that have no account, kept in this process's memory.
+
+    It counts and locks exactly as :func:`register_failure` does for an account, so a sixth
+    wrong password gets the same 429 whether or not the address exists. Bounded: past
+    ``max_addresses`` the oldest entries are forgotten.
+    """
+
+    def __init__(self, max_addresses: int = 10_000) -> None:
+        self._failures: dict[str, tuple[int, datetime | None]] = {}
+        self._lock = threading.Lock()
+        self._max = max_addresses
+
+    def locked_until(self, address: str) -> datetime | None:
+        with self._lock:
+            return self._failures.get(address, (0, None))[1]
+
+    def fail(self, address: str, settings: Settings) -> None:
+        with self._lock:
+            count, until = self._failures.pop(address, (0, None))
+            if until is not None and until <= clock.now():
+                count, until = 0, None
+            count += 1
+            if count >= settings.login_max_attempts:
+                count, until = 0, clock.now() + timedelta(minutes=settings.login_lockout_minutes)
+            self._failures[address] = (count, until)
+            while len(self._failures) > self._max:
+                del self._failures[next(iter(self._failures))]
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash of nothing anyone knows, verified for unknown addresses to take the same time."""
+    return hash_password(new_token())
 
 
 def clear_failures(user: User) -> None:
@@ -67,20 +119,18 @@ def clear_failures(user: User) -> None:
         user.locked_until = None
 
 
-@lru_cache(maxsize=1)
-def _dummy_hash() -> str:
-    """A hash of nothing anyone knows, verified for unknown addresses to take the same time."""
-    return hash_password(new_token())
-
-
 def is_locked(user: User) -> bool:
     return user.locked_until is not None and clock.as_utc(user.locked_until) > clock.now()
 
 
 def refuse_if_locked(user: User | None) -> None:
-    if user is None or user.locked_until is None or not is_locked(user):
+    _refuse_until(user.locked_until if user is not None else None)
+
+
+def _refuse_until(locked_until: datetime | None) -> None:
+    if locked_until is None or clock.as_utc(locked_until) <= clock.now():
         return
-    left = clock.as_utc(user.locked_until) - clock.now()
+    left = clock.as_utc(locked_until) - clock.now()
     minutes = int(left.total_seconds() // 60) + 1
     raise RateLimited(
         f"Too many failed sign-ins. Try again in {minutes} minutes or reset your password."
@@ -302,6 +352,23 @@ def confirm_identity(
 
 
 # --- password reset ---------------------------------------------------------------------
+
+
+def queue_password_reset(session: Session, *, email: str) -> None:
+    """Queue the reset email for an address, whether or not it has an account.
+
+    The same work for every address (one job, deduplicated while one for that address is
+    pending), so neither the answer nor its timing tells which addresses have accounts.
+    """
+    address = email.strip().lower()
+    if "@" not in address or len(address) > MAX_EMAIL_LENGTH:
+        return
+    enqueue(
+        session,
+        kind="workspaces.send_password_reset",
+        payload={"email": address},
+        dedupe_key=f"password-reset:{address}",
+    )
 
 
 def request_password_reset(session: Session, *, email: str) -> tuple[User, str] | None:

@@ -25,7 +25,7 @@ from rapport.web.deps import (
     optional_auth,
 )
 from rapport.web.pages import form_errors, load_shell, redirect, render, safe_next
-from rapport.workspaces import access, auth, outbox, service
+from rapport.workspaces import access, auth, service
 from rapport.workspaces.settings_views import router as settings_router
 
 log = logging.getLogger("rapport.workspaces")
@@ -45,9 +45,13 @@ class ClientLimits:
     )
     """Failed sign-ins and wrong codes."""
     reset: SlidingWindowLimiter = field(
-        default_factory=lambda: SlidingWindowLimiter(limit=10, window_seconds=3600)
+        default_factory=lambda: SlidingWindowLimiter(limit=20, window_seconds=3600)
     )
     """Password reset requests."""
+    unknown_addresses: auth.UnknownAddressLockout = field(
+        default_factory=auth.UnknownAddressLockout
+    )
+    """Lock-out of addresses without an account, so it looks like a real account's."""
 
 
 _limits_lock = threading.Lock()
@@ -104,7 +108,13 @@ def login(
         context = {"error": _(TOO_MANY_FROM_CLIENT), "email": email, "next": next}
         return render(request, "workspaces/login.html", context, 429)
     try:
-        user = auth.authenticate(db, email=email, password=password, settings=settings)
+        user = auth.authenticate(
+            db,
+            email=email,
+            password=password,
+            settings=settings,
+            unknown_addresses=client_limits(request).unknown_addresses,
+        )
     except (NotAuthenticated, RateLimited) as exc:
         client_limits(request).sign_in.hit(client)
         status = 429 if isinstance(exc, RateLimited) else 401
@@ -200,13 +210,13 @@ def forgot_form(request: Request) -> Response:
 
 
 @router.post("/password/forgot", dependencies=[Depends(anon_csrf)])
-def forgot(
-    request: Request, db: DbDep, settings: SettingsDep, email: Annotated[str, Form()] = ""
-) -> Response:
-    found = auth.request_password_reset(db, email=email)
-    if found:
-        user, token = found
-        outbox.send_password_reset(settings, user=user, token=token)
+def forgot(request: Request, db: DbDep, email: Annotated[str, Form()] = "") -> Response:
+    """Quietly limited per client (and, in the job, per address): the page says the same."""
+    limit = client_limits(request).reset
+    client = _client(request)
+    if not limit.blocked(client):
+        limit.hit(client)
+        auth.queue_password_reset(db, email=email)
     return render(request, "workspaces/forgot.html", {"sent": True})
 
 
