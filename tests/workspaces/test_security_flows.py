@@ -232,15 +232,8 @@ def test_an_owner_cannot_require_a_second_factor_before_having_one(
     client, world: World, db
 ) -> None:
     csrf = sign_in(client, "alice@example.com")
-    form = {
-        "name": "Workspace A",
-        "timezone": "Europe/Amsterdam",
-        "locale": "en",
-        "practice_type": "clinic",
-        "require_totp": "true",
-        "csrf_token": csrf,
-    }
-    response = client.post("/w/ws-a/settings", data=form)
+    form = {"require_totp": "true", "csrf_token": csrf}
+    response = client.post(f"/org/{world.a.organisation.slug}", data=form)
     assert response.status_code == 422 and "lock yourself out" in response.text
     db.refresh(world.a.organisation)
     assert world.a.organisation.require_totp is False

@@ -18,7 +18,7 @@ from rapport.errors import (
     ValidationFailed,
 )
 from rapport.workspaces import audit
-from rapport.workspaces.models import ApiToken, Invitation, User, Workspace
+from rapport.workspaces.models import ApiToken, Invitation, Organisation, User, Workspace
 from rapport.workspaces.roles import lower_role
 from rapport.workspaces.service import (
     add_member,
@@ -27,6 +27,7 @@ from rapport.workspaces.service import (
     create_user,
     get_user_by_email,
     membership_of,
+    organisation_for_owner,
 )
 
 INVITATION_VALID_FOR = timedelta(days=7)
@@ -235,6 +236,25 @@ def _token_power(session: Session, token: ApiToken) -> tuple[User | None, str]:
             "Ask an owner for a new token."
         )
     return creator, lower_role(token.role, member.role)
+
+
+def organisation_for_caller(
+    session: Session, *, slug: str, user: User, token: TokenUse | None
+) -> Organisation:
+    """The organisation, if the caller is its owner; NotFound otherwise (existence hidden).
+
+    A token acts for its creator only as far as the token goes: it must be an owner token
+    now (see :func:`authenticate_token`), of one of the organisation's workspaces, and its
+    creator must be an organisation owner. A command-line token has no owner behind it.
+    """
+    if token is not None:
+        if token.role != "owner" or token.creator is None:
+            raise NotFound(f"No organisation “{slug}” that you own.")
+        org = organisation_for_owner(session, slug=slug, user=token.creator)
+        if token.workspace.organisation_id != org.id:
+            raise NotFound(f"No organisation “{slug}” that you own.")
+        return org
+    return organisation_for_owner(session, slug=slug, user=user)
 
 
 def list_api_tokens(session: Session, *, workspace: Workspace) -> list[ApiToken]:

@@ -11,7 +11,7 @@ from fastapi.responses import PlainTextResponse, Response
 
 from rapport.core.i18n import LOCALES
 from rapport.core.i18n import gettext as _
-from rapport.errors import RapportError, ValidationFailed
+from rapport.errors import RapportError
 from rapport.web.deps import (
     SESSION_COOKIE,
     AuthDep,
@@ -158,9 +158,16 @@ AuditCtx = Annotated[WorkspaceCtx, Depends(require("audit.view"))]
 
 
 @router.get("/w/{slug}/settings")
-def practice_settings(request: Request, ctx: SettingsCtx) -> Response:
+def practice_settings(request: Request, db: DbDep, ctx: SettingsCtx) -> Response:
     staff_text = "\n".join(f"{s.name}, {s.title}".rstrip(", ") for s in ctx.workspace.staff)
-    context = {"title": _("Settings"), "tab": "practice", "staff_text": staff_text}
+    context = {
+        "title": _("Settings"),
+        "tab": "practice",
+        "staff_text": staff_text,
+        "org_owner": service.is_organisation_owner(
+            db, user=ctx.user, organisation=ctx.workspace.organisation
+        ),
+    }
     return render(request, "workspaces/settings.html", context)
 
 
@@ -179,7 +186,6 @@ def save_practice_settings(
     website: Annotated[str, Form()] = "",
     opening_hours: Annotated[str, Form()] = "",
     require_approval: Annotated[bool, Form()] = False,
-    require_totp: Annotated[bool, Form()] = False,
     staff: Annotated[str, Form()] = "",
 ) -> Response:
     details = service.WorkspaceDetails(
@@ -198,15 +204,6 @@ def save_practice_settings(
         with db.begin_nested():
             service.update_workspace(db, workspace=ctx.workspace, details=details, actor=ctx.user)
             service.set_staff(db, workspace=ctx.workspace, staff=parse_staff(staff), actor=ctx.user)
-            if require_totp and not ctx.user.totp_enabled:
-                raise ValidationFailed(
-                    "require_totp",
-                    "Turn on your own second factor first, or you would lock yourself out.",
-                    "Account and security → Set up a second factor.",
-                )
-            service.set_require_totp(
-                db, workspace=ctx.workspace, required=require_totp, actor=ctx.user
-            )
     except RapportError as exc:
         db.expire(ctx.workspace)
         context = {

@@ -26,11 +26,13 @@ from rapport.web.deps import (
 )
 from rapport.web.pages import form_errors, load_shell, redirect, render, safe_next
 from rapport.workspaces import access, auth, service
+from rapport.workspaces.org_views import router as org_router
 from rapport.workspaces.settings_views import router as settings_router
 
 log = logging.getLogger("rapport.workspaces")
 router = APIRouter(dependencies=[Depends(load_shell)], include_in_schema=False)
 router.include_router(settings_router)
+router.include_router(org_router)
 
 PENDING_COOKIE = "rapport_pending"
 
