@@ -306,13 +306,14 @@ def verify_second_factor(session: Session, *, user: User, code: str, secret_key:
 
     The user's row is locked and re-read first, so two sessions racing with the same code (or
     recovery code) can't both win: the first records the code's time step, and that step and
-    older ones are refused from then on.
+    older ones are refused from then on. Raises RateLimited when the account is locked.
     """
     code = _clean_code(code)
     if not code:
         return False
     lock_for_write(session, key=user.id)
     session.refresh(user)
+    refuse_if_locked(user)  # locked by a parallel guess since this request began
     if user.totp_secret:
         step = _matching_step(decrypt(secret_key, user.totp_secret), code)
         if step is not None:
