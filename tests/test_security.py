@@ -185,6 +185,13 @@ def test_a_command_line_token_says_so_in_the_audit_trail(client, world: World, d
     assert _last_event(db, "token.created").actor_label == "command line"
     _rename(client, headers, "Renamed from a deploy script")
     assert _last_event(db, "workspace.updated").actor_label == "command line token ‘deploy’"
+    _token(db, world, role="analyst", actor=world.alice, name="report")
+    sign_in(client, "alice@example.com")
+    rows = re.findall(
+        r"<tr>\s*<td>(\w+)</td><td>[^<]*</td>\s*<td>([^<]*)</td>",
+        client.get("/w/ws-a/settings/tokens").text,
+    )
+    assert sorted(rows) == [("deploy", "command line"), ("report", "alice@example.com")]
 
 
 # --- organisation settings belong to the organisation ---------------------------------------

@@ -132,6 +132,7 @@ class ApiToken(IdMixin, WorkspaceMixin, TimestampMixin, Base):
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
 
     workspace: Mapped[Workspace] = relationship()
+    created_by: Mapped[User | None] = relationship()
 
 
 class UserSession(TimestampMixin, Base):
