@@ -180,7 +180,7 @@ def second_factor(
                 )
             )
     except RateLimited as exc:
-        auth.end_pending_sign_ins(db, user=user)
+        auth.end_session(db, raw=raw)  # a lock-out has ended the account's other ones too
         refused = render(request, "workspaces/login.html", {"error": exc.message}, 429)
         refused.delete_cookie(PENDING_COOKIE)
         return refused
