@@ -11,6 +11,7 @@ from fastapi.responses import PlainTextResponse, Response
 
 from rapport.core.i18n import LOCALES
 from rapport.core.i18n import gettext as _
+from rapport.db import all_or_nothing
 from rapport.errors import RapportError
 from rapport.web.deps import (
     SESSION_COOKIE,
@@ -201,7 +202,7 @@ def save_practice_settings(
         require_approval=require_approval,
     )
     try:
-        with db.begin_nested():
+        with all_or_nothing(db):
             service.update_workspace(db, workspace=ctx.workspace, details=details, actor=ctx.user)
             service.set_staff(db, workspace=ctx.workspace, staff=parse_staff(staff), actor=ctx.user)
     except RapportError as exc:
