@@ -120,6 +120,7 @@ def test_the_owner_settings_pages_pass_axe(
         ("/w/lakeside/settings/jobs", "Queue health"),
         ("/notifications", "How you hear about things"),
         ("/account", "Account and security"),
+        ("/org/lakeside-family-practice", "Organisation settings"),
     ):
         page.goto(path)
         expect(page.get_by_role("heading", name=heading).first).to_be_visible()

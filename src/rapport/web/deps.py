@@ -25,7 +25,7 @@ from rapport.core.crypto import constant_time_equal
 from rapport.db import has_uncommitted_writes
 from rapport.errors import NotAuthenticated, NotFound, PermissionDenied
 from rapport.workspaces import access, auth, service
-from rapport.workspaces.models import ApiToken, User, UserSession, Workspace
+from rapport.workspaces.models import User, UserSession, Workspace
 from rapport.workspaces.roles import PERMISSIONS, can
 
 MAX_ID = 2_147_483_647  # ids are 32-bit on PostgreSQL; larger numbers can't name a row
@@ -65,7 +65,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 class Auth:
     user: User
     session_row: UserSession | None = None
-    token: ApiToken | None = None
+    token: access.TokenUse | None = None
 
     @property
     def csrf_token(self) -> str:
@@ -123,10 +123,8 @@ def optional_auth(
         return cached  # type: ignore[no-any-return]
     result: Auth | None = None
     if raw := _bearer(request):
-        token = access.authenticate_token(db, raw=raw)
-        if token is None:
-            raise NotAuthenticated("The API token is unknown or revoked. Create a new one.")
-        creator = db.get(User, token.created_by_id) if token.created_by_id else None
+        token = access.authenticate_token(db, raw=raw)  # checks its creator's current role
+        creator = token.creator
         result = Auth(user=creator or User(id=0, email="api", name=token.name), token=token)
     elif raw := request.cookies.get(SESSION_COOKIE, ""):
         row = auth.load_session(db, raw=raw, settings=settings)

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from rapport.core import clock
 from rapport.core.crypto import hash_token, new_token
-from rapport.errors import Conflict, NotFound, ValidationFailed
+from rapport.errors import (
+    Conflict,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from rapport.workspaces import audit
-from rapport.workspaces.models import ApiToken, Invitation, User, Workspace
+from rapport.workspaces.models import ApiToken, Invitation, Organisation, User, Workspace
+from rapport.workspaces.roles import lower_role
 from rapport.workspaces.service import (
     add_member,
     check_role,
@@ -19,10 +27,12 @@ from rapport.workspaces.service import (
     create_user,
     get_user_by_email,
     membership_of,
+    organisation_for_owner,
 )
 
 INVITATION_VALID_FOR = timedelta(days=7)
 TOKEN_PREFIX = "rpt_"
+COMMAND_LINE = "command line"
 
 
 def invite(
@@ -70,18 +80,43 @@ def open_invitation(session: Session, *, token: str) -> Invitation:
     return invitation
 
 
+class InvitationForSomeoneElse(PermissionDenied):
+    """The signed-in account's address is not the one the invitation was sent to."""
+
+
+def invitation_is_for(invitation: Invitation, user: User) -> bool:
+    return invitation.email.casefold() == user.email.casefold()
+
+
 def accept_invitation(
     session: Session, *, token: str, name: str = "", password: str = "", user: User | None = None
 ) -> tuple[User, Workspace]:
-    """Join the workspace: as the signed-in user, or with a new account for the invited email."""
+    """Join the workspace as the invited address: signed in as it, or as a new account for it.
+
+    An invitation is bound to the address it was sent to: a signed-in user with another
+    address can't accept it (a forwarded or leaked link must not make a stranger an owner),
+    and an address that already has an account signs in first. The invitation is claimed with
+    a conditional update, so it is used once even when accepted twice at the same moment.
+    """
     invitation = open_invitation(session, token=token)
+    if user is not None and not invitation_is_for(invitation, user):
+        raise InvitationForSomeoneElse(
+            f"This invitation is for {invitation.email}, but you are signed in as "
+            f"{user.email}. Sign out, then open the link again and sign in (or sign up) "
+            f"as {invitation.email}."
+        )
     if user is None:
-        user = get_user_by_email(session, email=invitation.email)
-        if user is not None:
-            raise Conflict(f"{invitation.email} already has an account: sign in first.")
+        if get_user_by_email(session, email=invitation.email) is not None:
+            raise Conflict(f"{invitation.email} already has an account: sign in as it first.")
         user = create_user(session, email=invitation.email, name=name, password=password)
+    claimed = session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
+        .values(accepted_at=clock.now())
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise NotFound("This invitation was already used. Sign in, or ask for a new invitation.")
     add_member(session, workspace=invitation.workspace, user=user, role=invitation.role, actor=user)
-    invitation.accepted_at = clock.now()
     return user, invitation.workspace
 
 
@@ -163,6 +198,12 @@ def list_invitations(session: Session, *, workspace: Workspace) -> list[Invitati
 def create_api_token(
     session: Session, *, workspace: Workspace, name: str, role: str, actor: User | None
 ) -> tuple[ApiToken, str]:
+    """A token of ``role``, created by ``actor``; ``actor=None`` is the command line.
+
+    A member's token never has more power than its creator has at the moment it is used
+    (see :func:`authenticate_token`); a command-line token has no member behind it and keeps
+    its role until revoked.
+    """
     if not name.strip():
         raise ValidationFailed("name", "Give the token a name that says what uses it.")
     check_role(role)
@@ -174,6 +215,7 @@ def create_api_token(
         token_hash=hash_token(raw),
         prefix=raw[:10],
         created_by_id=actor.id if actor else None,
+        created_from_cli=actor is None,
     )
     session.add(token)
     session.flush()
@@ -185,18 +227,90 @@ def create_api_token(
         object_type="api_token",
         object_id=token.id,
         summary={"name": token.name, "role": role},
+        actor_label=None if actor or audit.acting_through_token(session) else COMMAND_LINE,
     )
     return token, raw
 
 
-def authenticate_token(session: Session, *, raw: str) -> ApiToken | None:
+@dataclass(frozen=True)
+class TokenUse:
+    """An API token at the moment of use: its workspace and the power it has right now."""
+
+    token: ApiToken
+    creator: User | None
+    role: str
+    """The lower of the token's role and its creator's current role in the workspace."""
+
+    @property
+    def workspace(self) -> Workspace:
+        return self.token.workspace
+
+    @property
+    def name(self) -> str:
+        return self.token.name
+
+    @property
+    def actor_label(self) -> str:
+        if self.creator is None:
+            return f"command line token ‘{self.token.name}’"
+        return f"{self.creator.email} via token ‘{self.token.name}’"
+
+
+def authenticate_token(session: Session, *, raw: str) -> TokenUse:
+    """The token's power now, checked against its creator's current membership and role.
+
+    A token made by a member works only while that member belongs to the workspace, and never
+    above their current role: removing or demoting the member removes or lowers every token
+    they made. Raises NotAuthenticated (401) for an unknown, revoked or orphaned token.
+    """
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
     if token is None or token.revoked_at is not None:
-        return None
+        raise NotAuthenticated("The API token is unknown or revoked. Create a new one.")
+    creator, role = _token_power(session, token)
     now = clock.now()
     if token.last_used_at is None or now - clock.as_utc(token.last_used_at) > timedelta(minutes=5):
         token.last_used_at = now
-    return token
+    use = TokenUse(token=token, creator=creator, role=role)
+    audit.act_through_token(
+        session, creator_id=creator.id if creator else None, label=use.actor_label
+    )
+    return use
+
+
+def _token_power(session: Session, token: ApiToken) -> tuple[User | None, str]:
+    if token.created_from_cli:
+        return None, token.role
+    creator = session.get(User, token.created_by_id) if token.created_by_id else None
+    member = (
+        membership_of(session, user=creator, workspace=token.workspace)
+        if creator is not None and creator.is_active
+        else None
+    )
+    if creator is None or member is None:
+        raise NotAuthenticated(
+            "The member who created this token no longer belongs to the workspace. "
+            "Ask an owner for a new token."
+        )
+    return creator, lower_role(token.role, member.role)
+
+
+def organisation_for_caller(
+    session: Session, *, slug: str, user: User, token: TokenUse | None
+) -> Organisation:
+    """The organisation, if the caller is its owner; NotFound otherwise (existence hidden).
+
+    A token acts for its creator only as far as the token goes: it must be an owner token
+    now (see :func:`authenticate_token`), of one of the organisation's workspaces, and its
+    creator must be an organisation owner. A command-line token has no owner behind it.
+    """
+    if token is not None:
+        if token.role != "owner" or token.creator is None:
+            raise NotFound(f"No organisation “{slug}” that you own.")
+        org = organisation_for_owner(session, slug=slug, user=token.creator)
+        if token.workspace.organisation_id != org.id:
+            raise NotFound(f"No organisation “{slug}” that you own.")
+        return org
+    return organisation_for_owner(session, slug=slug, user=user)
 
 
 def list_api_tokens(session: Session, *, workspace: Workspace) -> list[ApiToken]:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 
 from rapport.config import Settings
 from rapport.errors import ValidationFailed
 from rapport.web.deps import AuthDep, DbDep, IdPath, SettingsDep, WorkspaceCtx, require
 from rapport.web.links import PublicUrl
 from rapport.workspaces import access, audit, checkpoints, outbox, service
-from rapport.workspaces.models import Invitation, Workspace
+from rapport.workspaces.models import Invitation, Organisation, Workspace
 from rapport.workspaces.schemas import (
     AuditEventRead,
     AuditPage,
@@ -19,6 +19,8 @@ from rapport.workspaces.schemas import (
     InvitationRead,
     MemberRead,
     MeRead,
+    OrganisationRead,
+    OrganisationUpdate,
     RoleUpdate,
     TokenCreate,
     TokenCreated,
@@ -256,3 +258,40 @@ def audit_events(
     return AuditPage(
         items=[AuditEventRead.model_validate(e) for e in events], total=total, chain_intact=intact
     )
+
+
+# --- organisations ------------------------------------------------------------------------
+
+ORG = "/organisations/{org_slug}"
+
+
+def _org_read(org: Organisation) -> OrganisationRead:
+    return OrganisationRead(
+        slug=org.slug,
+        name=org.name,
+        require_totp=org.require_totp,
+        workspaces=sorted(w.slug for w in org.workspaces),
+    )
+
+
+@router.get(ORG, response_model=OrganisationRead)
+def get_organisation(
+    org_slug: Annotated[str, Path(max_length=80)], db: DbDep, auth_: AuthDep
+) -> OrganisationRead:
+    """For an organisation owner (an owner of every one of its workspaces); 404 for others."""
+    org = access.organisation_for_caller(db, slug=org_slug, user=auth_.user, token=auth_.token)
+    return _org_read(org)
+
+
+@router.put(ORG, response_model=OrganisationRead)
+def update_organisation(
+    org_slug: Annotated[str, Path(max_length=80)],
+    body: OrganisationUpdate,
+    db: DbDep,
+    auth_: AuthDep,
+) -> OrganisationRead:
+    """Change organisation-wide settings; recorded in every workspace's audit trail."""
+    org = access.organisation_for_caller(db, slug=org_slug, user=auth_.user, token=auth_.token)
+    actor = auth_.user if auth_.user.id else None
+    service.set_require_totp(db, organisation=org, required=body.require_totp, actor=actor)
+    return _org_read(org)

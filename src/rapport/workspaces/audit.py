@@ -31,6 +31,30 @@ from rapport.workspaces.models import AuditEvent, User
 GENESIS = "0" * 64
 KEY_VERSION = "v1"
 
+TOKEN_ACTOR_KEY = "rapport.audit.token_actor"
+
+
+def act_through_token(session: Session, *, creator_id: int | None, label: str) -> None:
+    """Name the API token (and its creator) on every event this session records from now on.
+
+    Kept in the session's ``info``: a request that authenticated with a token has its own
+    session, so each of its events says "alice@… via token ‘CI script’", never just the
+    creator (or "system") as if they had clicked it themselves.
+    """
+    session.info[TOKEN_ACTOR_KEY] = (creator_id, label)
+
+
+def acting_through_token(session: Session) -> bool:
+    return TOKEN_ACTOR_KEY in session.info
+
+
+def _token_label(session: Session, actor: User | None) -> str | None:
+    acting: tuple[int | None, str] | None = session.info.get(TOKEN_ACTOR_KEY)
+    if acting is None:
+        return None
+    creator_id, label = acting
+    return label if (actor.id if actor else None) == creator_id else None
+
 
 @dataclass(frozen=True)
 class AuditKey:
@@ -118,7 +142,9 @@ def record(
         seq=seq,
         created_at=clock.now(),
         actor_id=actor.id if actor else None,
-        actor_label=actor_label or (actor.email if actor else "system"),
+        actor_label=actor_label
+        or _token_label(session, actor)
+        or (actor.email if actor else "system"),
         action=action,
         object_type=object_type,
         object_id=str(object_id),

@@ -67,6 +67,8 @@ class User(IdMixin, TimestampMixin, Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     totp_secret: Mapped[str | None] = mapped_column(String(300), default=None)
     totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, default=None)
+    """The 30-second time step of the last code accepted: that code and older ones are refused."""
     recovery_code_hashes: Mapped[list[str]] = mapped_column(JSON, default=list)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(default=None)
@@ -123,10 +125,14 @@ class ApiToken(IdMixin, WorkspaceMixin, TimestampMixin, Base):
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), default=None
     )
+    created_from_cli: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Made with `rapport token create`: no member stands behind it. A web token whose creator
+    is gone (``created_by_id`` NULL) is dead, never mistaken for one of these."""
     last_used_at: Mapped[datetime | None] = mapped_column(default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
 
     workspace: Mapped[Workspace] = relationship()
+    created_by: Mapped[User | None] = relationship()
 
 
 class UserSession(TimestampMixin, Base):

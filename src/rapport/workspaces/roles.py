@@ -50,6 +50,11 @@ def can(role: str | None, permission: str) -> bool:
     return role in PERMISSIONS[permission][1]
 
 
+def lower_role(first: str, second: str) -> str:
+    """The less powerful of two roles (each role's permissions include the next one's)."""
+    return max(first, second, key=ROLES.index)
+
+
 def permissions_markdown() -> str:
     """The roles table as Markdown, for the README (a test keeps them in step)."""
     header = "| may … | " + " | ".join(ROLE_LABELS[r] for r in ROLES) + " |"

@@ -124,3 +124,15 @@ class MeRead(RapportModel):
     name: str
     locale: str
     totp_enabled: bool
+
+
+class OrganisationRead(RapportModel):
+    slug: str
+    name: str
+    require_totp: bool
+    workspaces: list[str]
+    """The slugs of the organisation's workspaces (all owned by an organisation owner)."""
+
+
+class OrganisationUpdate(RapportModel):
+    require_totp: bool

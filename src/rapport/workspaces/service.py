@@ -214,25 +214,83 @@ def update_workspace(
     return workspace
 
 
-def set_require_totp(
-    session: Session, *, workspace: Workspace, required: bool, actor: User | None
-) -> None:
-    """Require a second factor for everyone in the workspace's organisation."""
-    org = workspace.organisation
-    if org.require_totp == required:
-        return
-    org.require_totp = required
-    audit.record(
-        session,
-        workspace_id=workspace.id,
-        actor=actor,
-        action="organisation.second_factor_required"
-        if required
-        else "organisation.second_factor_optional",
-        object_type="organisation",
-        object_id=org.id,
-        summary={"organisation": org.name, "required": required},
+def is_organisation_owner(session: Session, *, user: User, organisation: Organisation) -> bool:
+    """An organisation owner owns every one of its workspaces (and there is at least one).
+
+    Organisation-wide settings govern every workspace of the organisation, so only someone who
+    already holds full power over all of them may change them: the owner of one practice can't
+    change the rules of another. No separate role to manage, and it follows the memberships:
+    add a workspace with another owner and nobody is organisation owner until someone owns all.
+    """
+    workspace_ids = set(
+        session.scalars(select(Workspace.id).where(Workspace.organisation_id == organisation.id))
     )
+    owned = set(
+        session.scalars(
+            select(Membership.workspace_id).where(
+                Membership.user_id == user.id,
+                Membership.role == "owner",
+                Membership.workspace_id.in_(workspace_ids),
+            )
+        )
+    )
+    return bool(workspace_ids) and owned == workspace_ids
+
+
+def organisation_for_owner(session: Session, *, slug: str, user: User) -> Organisation:
+    """The organisation, for its owner; NotFound for anyone else (its existence is hidden)."""
+    org = session.scalar(select(Organisation).where(Organisation.slug == slug))
+    if org is None or not is_organisation_owner(session, user=user, organisation=org):
+        raise NotFound(f"No organisation “{slug}” that you own.")
+    return org
+
+
+def owned_organisations(session: Session, *, user: User) -> list[Organisation]:
+    orgs = session.scalars(
+        select(Organisation)
+        .join(Workspace, Workspace.organisation_id == Organisation.id)
+        .join(Membership, Membership.workspace_id == Workspace.id)
+        .where(Membership.user_id == user.id, Membership.role == "owner")
+        .distinct()
+        .order_by(Organisation.name)
+    )
+    return [o for o in orgs if is_organisation_owner(session, user=user, organisation=o)]
+
+
+def set_require_totp(
+    session: Session, *, organisation: Organisation, required: bool, actor: User | None
+) -> None:
+    """Require a second factor for everyone in the organisation (an organisation owner's call).
+
+    The change is recorded in the audit trail of every workspace of the organisation, so the
+    owners of each practice see who changed a rule that governs them.
+    """
+    if required and actor is not None and not actor.totp_enabled:
+        raise ValidationFailed(
+            "require_totp",
+            "Turn on your own second factor first, or you would lock yourself out.",
+            "Account and security → Set up a second factor.",
+        )
+    if organisation.require_totp == required:
+        return
+    organisation.require_totp = required
+    workspace_ids = session.scalars(
+        select(Workspace.id)
+        .where(Workspace.organisation_id == organisation.id)
+        .order_by(Workspace.id)
+    )
+    for workspace_id in list(workspace_ids):
+        audit.record(
+            session,
+            workspace_id=workspace_id,
+            actor=actor,
+            action="organisation.second_factor_required"
+            if required
+            else "organisation.second_factor_optional",
+            object_type="organisation",
+            object_id=organisation.id,
+            summary={"organisation": organisation.name, "required": required},
+        )
 
 
 def set_staff(

@@ -13,8 +13,16 @@ from rapport.core import clock
 from rapport.core.i18n import LOCALES
 from rapport.core.i18n import gettext as _
 from rapport.db import all_or_nothing
-from rapport.errors import RapportError, ValidationFailed
-from rapport.web.deps import AuthDep, DbDep, IdPath, SettingsDep, WorkspaceCtx, require
+from rapport.errors import RapportError
+from rapport.web.deps import (
+    SESSION_COOKIE,
+    AuthDep,
+    DbDep,
+    IdPath,
+    SettingsDep,
+    WorkspaceCtx,
+    require,
+)
 from rapport.web.links import PublicUrl
 from rapport.web.pages import form_errors, redirect, render
 from rapport.workspaces import access, audit, auth, checkpoints, outbox, service
@@ -59,6 +67,7 @@ def update_profile(
 @router.post("/account/totp")
 def confirm_totp(
     request: Request,
+    db: DbDep,
     auth_: AuthDep,
     settings: SettingsDep,
     secret: Annotated[str, Form()] = "",
@@ -66,17 +75,18 @@ def confirm_totp(
 ) -> Response:
     try:
         codes = auth.confirm_totp(
-            auth_.user, secret=secret, code=code, secret_key=settings.ensure_secret_key()
+            db, user=auth_.user, secret=secret, code=code, secret_key=settings.ensure_secret_key()
         )
     except RapportError as exc:
-        context = {
+        context: dict[str, object] = {
             "title": _("Account and security"),
             "locales": LOCALES,
             "errors": form_errors(exc),
-            "totp_secret": secret,
-            "totp_qr": _qr_svg(auth.totp_uri(auth_.user, secret)),
         }
-        return render(request, "workspaces/account.html", context, 422)
+        if not auth_.user.totp_enabled:
+            setup = auth.begin_totp(auth_.user)  # a fresh key: the posted one may be unusable
+            context.update(totp_secret=setup.secret, totp_qr=_qr_svg(setup.provisioning_uri))
+        return render(request, "workspaces/account.html", context, exc.status_code)
     return render(
         request,
         "workspaces/account.html",
@@ -85,15 +95,61 @@ def confirm_totp(
 
 
 @router.post("/account/totp/disable")
-def disable_totp(auth_: AuthDep) -> Response:
+def disable_totp(
+    request: Request,
+    db: DbDep,
+    auth_: AuthDep,
+    settings: SettingsDep,
+    password: Annotated[str, Form()] = "",
+    code: Annotated[str, Form()] = "",
+) -> Response:
+    """Turning the second factor off asks for the password or a current code first."""
     if access.totp_required_by_org(auth_.user):
         return redirect(
             "/account",
             flash=_("Your organisation requires a second factor; it can't be turned off."),
             kind="danger",
         )
+    try:
+        auth.confirm_identity(db, user=auth_.user, password=password, code=code, settings=settings)
+    except RapportError as exc:
+        context = {
+            "title": _("Account and security"),
+            "locales": LOCALES,
+            "disable_errors": form_errors(exc),
+        }
+        return render(request, "workspaces/account.html", context, exc.status_code)
     auth.disable_totp(auth_.user)
     return redirect("/account", flash=_("Second factor turned off."), kind="warning")
+
+
+@router.post("/account/password")
+def change_password(
+    request: Request,
+    db: DbDep,
+    auth_: AuthDep,
+    settings: SettingsDep,
+    current_password: Annotated[str, Form()] = "",
+    new_password: Annotated[str, Form()] = "",
+) -> Response:
+    """A new password ends every other session and every reset link of the account."""
+    try:
+        auth.change_password(
+            db,
+            user=auth_.user,
+            current=current_password,
+            new=new_password,
+            settings=settings,
+            keep_session_raw=request.cookies.get(SESSION_COOKIE, ""),
+        )
+    except RapportError as exc:
+        context = {
+            "title": _("Account and security"),
+            "locales": LOCALES,
+            "password_errors": form_errors(exc),
+        }
+        return render(request, "workspaces/account.html", context, exc.status_code)
+    return redirect("/account", flash=_("Your password is changed. Other sessions are signed out."))
 
 
 # --- practice details and staff -------------------------------------------------------
@@ -106,9 +162,16 @@ AuditCtx = Annotated[WorkspaceCtx, Depends(require("audit.view"))]
 
 
 @router.get("/w/{slug}/settings")
-def practice_settings(request: Request, ctx: SettingsCtx) -> Response:
+def practice_settings(request: Request, db: DbDep, ctx: SettingsCtx) -> Response:
     staff_text = "\n".join(f"{s.name}, {s.title}".rstrip(", ") for s in ctx.workspace.staff)
-    context = {"title": _("Settings"), "tab": "practice", "staff_text": staff_text}
+    context = {
+        "title": _("Settings"),
+        "tab": "practice",
+        "staff_text": staff_text,
+        "org_owner": service.is_organisation_owner(
+            db, user=ctx.user, organisation=ctx.workspace.organisation
+        ),
+    }
     return render(request, "workspaces/settings.html", context)
 
 
@@ -127,7 +190,6 @@ def save_practice_settings(
     website: Annotated[str, Form()] = "",
     opening_hours: Annotated[str, Form()] = "",
     require_approval: Annotated[bool, Form()] = False,
-    require_totp: Annotated[bool, Form()] = False,
     staff: Annotated[str, Form()] = "",
 ) -> Response:
     details = service.WorkspaceDetails(
@@ -146,15 +208,6 @@ def save_practice_settings(
         with all_or_nothing(db):
             service.update_workspace(db, workspace=ctx.workspace, details=details, actor=ctx.user)
             service.set_staff(db, workspace=ctx.workspace, staff=parse_staff(staff), actor=ctx.user)
-            if require_totp and not ctx.user.totp_enabled:
-                raise ValidationFailed(
-                    "require_totp",
-                    "Turn on your own second factor first, or you would lock yourself out.",
-                    "Account and security → Set up a second factor.",
-                )
-            service.set_require_totp(
-                db, workspace=ctx.workspace, required=require_totp, actor=ctx.user
-            )
     except RapportError as exc:
         db.expire(ctx.workspace)
         context = {
