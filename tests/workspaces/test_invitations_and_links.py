@@ -20,6 +20,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from rapport.config import ConfigError, Settings, load_settings
 from rapport.core import clock
+from rapport.jobs import Worker
 from rapport.notifications import notify
 from rapport.web.app import create_app
 from rapport.workspaces import access
@@ -123,6 +124,7 @@ def test_the_password_reset_email_links_to_the_request_address(
             "/password/forgot",
             data={"email": "alice@example.com", "csrf_token": csrf_from(form.text)},
         )
+        Worker(here.app.state.session_factory, run_schedules=False).run_until_empty()
     assert f"{HERE}/password/reset/" in caplog.text
 
 

@@ -274,7 +274,7 @@ def _org_read(org: Organisation) -> OrganisationRead:
     )
 
 
-@router.get(ORG, response_model=OrganisationRead)
+@router.get(ORG, response_model=OrganisationRead, summary="Get an organisation")
 def get_organisation(
     org_slug: Annotated[str, Path(max_length=80)], db: DbDep, auth_: AuthDep
 ) -> OrganisationRead:
@@ -283,7 +283,7 @@ def get_organisation(
     return _org_read(org)
 
 
-@router.put(ORG, response_model=OrganisationRead)
+@router.put(ORG, response_model=OrganisationRead, summary="Change organisation-wide settings")
 def update_organisation(
     org_slug: Annotated[str, Path(max_length=80)],
     body: OrganisationUpdate,

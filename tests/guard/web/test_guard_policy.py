@@ -9,7 +9,7 @@ from rapport.guard import policy as policies
 from rapport.workspaces import audit
 from tests.conftest import World, sign_in
 
-PHONE_TEXT = "Questions? Call Anna on 06 12345678 this week."
+PHONE_TEXT = "Private number of our neighbour: 06 12345678."
 
 
 def verdict(client, headers, text: str) -> str:
