@@ -15,7 +15,7 @@ from rapport import dbadmin
 from rapport.config import Settings
 from rapport.core import clock
 from rapport.db import get_engine, session_factory, unit_of_work
-from rapport.notifications import notify
+from rapport.notifications import notify_message
 from rapport.workspaces import access, service
 from rapport.workspaces.models import Organisation, User, Workspace
 from rapport.workspaces.roles import ROLES
@@ -151,12 +151,12 @@ def _build(db: Session) -> DemoResult:
         service.add_member(db, workspace=ws, user=users["owner"], role="owner", actor=None)
         _history(db, ws, users, staff)
         workspaces.append(ws)
-    notify(
+    notify_message(
         db,
         user_ids=[users["owner"].id],
         kind="workspaces.invitation",
-        title="Invitation sent to new.hire@lakeside.example",
-        body="The link works for 7 days.",
+        message="invitation_sent",
+        params={"email": "new.hire@lakeside.example", "workspace": workspaces[0].name},
         workspace_id=workspaces[0].id,
     )
     return DemoResult(workspaces, users)

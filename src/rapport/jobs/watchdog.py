@@ -25,7 +25,7 @@ from rapport.db import is_postgres, unit_of_work
 from rapport.jobs.models import READY_SQL, Job, WatchdogState, WorkerHeartbeat
 from rapport.jobs.queue import count_rows
 from rapport.jobs.registry import job
-from rapport.notifications import OutgoingEmail, notify, send_email_now
+from rapport.notifications import OutgoingEmail, notify_message, send_email_now
 from rapport.workspaces import Membership
 
 log = logging.getLogger("rapport.jobs.watchdog")
@@ -111,17 +111,12 @@ def _tell_owners(session: Session, health: QueueHealth, settings: Settings) -> l
         select(Membership.user_id).where(Membership.role == "owner").distinct()
     ).all()
     minutes = int((health.oldest_unclaimed_due_age_seconds or 0) // 60)
-    body = (
-        f"{health.due_count} background job(s) have been waiting for {minutes} minutes: no worker "
-        "is running. Posts are not published and imports don't run until one is. Start one with "
-        "`rapport worker` (or check that `rapport serve` runs its in-process worker)."
-    )
-    result = notify(
+    result = notify_message(
         session,
         user_ids=list(owners),
         kind=STALLED_KIND,
-        title="Rapport's background jobs are not running",
-        body=body,
+        message="queue_stalled",
+        params={"count": health.due_count, "minutes": minutes},
         link="/admin/jobs",
         email_via="caller",
         settings=settings,

@@ -21,6 +21,7 @@ from rapport.notifications import (
     NOTIFICATION_KINDS,
     get_preferences,
     list_for_user,
+    notice_text,
     mark_all_read,
     mark_read,
     set_preference,
@@ -65,6 +66,7 @@ def centre(
         "unread": unread_count(db, user_id=user_id),
         "preferences": get_preferences(db, user_id=user_id),
         "kind_label": kind_label,
+        "notice": lambda row: notice_text(row, current_locale()),
         "timezone": settings.default_timezone,
         "zones": {w.id: w.timezone for w, _role in workspaces_of(db, user=auth_.user)},
     }

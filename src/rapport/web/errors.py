@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from rapport.core.i18n import N_
+from rapport.core.i18n import N_, gettext
 from rapport.errors import DatabaseBusy, FieldError, NotAuthenticated, RapportError, ServiceBusy
 
 log = logging.getLogger("rapport.web")
@@ -86,7 +86,7 @@ def render_error_page(request: Request, status: int, title: str, detail: str) ->
     return templates.TemplateResponse(  # type: ignore[no-any-return]
         request,
         "errors/error.html",
-        {"status": status, "title": title, "detail": detail},
+        {"status": status, "title": title, "detail": gettext(detail)},
         status_code=status,
     )
 
@@ -105,7 +105,7 @@ def _rapport_error_response(request: Request, exc: RapportError) -> Response:
     if isinstance(exc, NotAuthenticated):
         target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
         return RedirectResponse(f"/login?next={target}", status_code=303)
-    return render_error_page(request, exc.status_code, exc.title, exc.message)
+    return render_error_page(request, exc.status_code, exc.title, exc.localized())
 
 
 async def handle_database_error(request: Request, exc: Exception) -> Response:
@@ -133,7 +133,7 @@ async def handle_http_error(request: Request, exc: Exception) -> Response:
     }.get(exc.status_code, N_("Error"))
     detail = str(exc.detail) if exc.detail else title
     if exc.status_code == 404:
-        detail = "There is nothing at this address. Check the link or go back to Today."
+        detail = N_("There is nothing at this address. Check the link or go back to Today.")
     if wants_json(request):
         return problem(exc.status_code, title, detail, [])
     return render_error_page(request, exc.status_code, title, detail)
@@ -141,7 +141,7 @@ async def handle_http_error(request: Request, exc: Exception) -> Response:
 
 async def handle_out_of_range(request: Request, exc: Exception) -> Response:
     """A number too big for the database (an id like 10**30) is bad input, not a crash."""
-    detail = "A number in the request is out of range. Check the ids and amounts you sent."
+    detail = N_("A number in the request is out of range. Check the ids and amounts you sent.")
     errors = [FieldError(loc="request", msg=detail, type="out_of_range")]
     if wants_json(request):
         return problem(422, "The request is not valid", detail, errors)
@@ -151,7 +151,7 @@ async def handle_out_of_range(request: Request, exc: Exception) -> Response:
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     request.state.auth, request.state.workspace_ctx, request.state.shell = None, None, {}
-    detail = "Something went wrong on our side. Nothing was changed; please try again."
+    detail = N_("Something went wrong on our side. Nothing was changed; please try again.")
     if wants_json(request):
         return problem(500, "Internal error", detail, [])
     return render_error_page(request, 500, N_("Internal error"), detail)

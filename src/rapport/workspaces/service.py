@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rapport.core.crypto import hash_password
+from rapport.core.i18n import N_
 from rapport.errors import Conflict, NotFound, ValidationFailed
 from rapport.workspaces import audit
 from rapport.workspaces.models import Membership, Organisation, StaffMember, User, Workspace
@@ -19,6 +20,10 @@ from rapport.workspaces.roles import ROLES
 PRACTICE_TYPES = ("clinic", "dental", "eye_care", "hospital_department", "other")
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 MIN_PASSWORD_LENGTH = 10
+# Names are shown in the header, headings and lists: long enough for any real practice or
+# person, short enough that no name can take over a page.
+MAX_WORKSPACE_NAME = 120
+MAX_PERSON_NAME = 100
 
 
 def slugify(text: str) -> str:
@@ -31,7 +36,10 @@ def clean_email(email: str, field: str = "email") -> str:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
         raise ValidationFailed(
-            field, f"“{email}” is not a valid email address.", str(exc)
+            field,
+            N_("“%(email)s” is not a valid email address."),
+            N_("Check it for typing errors: it looks like name@example.org."),
+            params={"email": email[:100]},
         ) from None
 
 
@@ -39,15 +47,19 @@ def check_password(password: str, field: str = "password") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(
             field,
-            f"The password is too short ({len(password)} characters).",
-            f"Use at least {MIN_PASSWORD_LENGTH} characters; a few unrelated words work well.",
+            N_("The password is too short (%(length)s characters)."),
+            N_("Use at least %(minimum)s characters; a few unrelated words work well."),
+            params={"length": len(password), "minimum": MIN_PASSWORD_LENGTH},
         )
 
 
 def check_role(role: str, field: str = "role") -> str:
     if role not in ROLES:
         raise ValidationFailed(
-            field, f"“{role}” is not a role.", f"Use one of: {', '.join(ROLES)}."
+            field,
+            N_("“%(role)s” is not a role."),
+            N_("Use one of: %(roles)s."),
+            params={"role": role[:40], "roles": ", ".join(ROLES)},
         )
     return role
 
@@ -57,9 +69,27 @@ def check_timezone(tz: str, field: str = "timezone") -> str:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValidationFailed(
-            field, f"“{tz}” is not a time zone.", "Use an IANA name such as Europe/Amsterdam."
+            field,
+            N_("“%(zone)s” is not a time zone."),
+            N_("Choose one from the list, such as Europe/Amsterdam."),
+            params={"zone": tz[:64]},
         ) from None
     return tz
+
+
+def check_name(name: str, *, field: str, limit: int, missing: str) -> str:
+    """A trimmed name, present and at most ``limit`` characters, else a message saying so."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationFailed(field, missing)
+    if len(name) > limit:
+        raise ValidationFailed(
+            field,
+            N_("The name is too long (%(length)s characters)."),
+            N_("Use at most %(limit)s characters; a shorter everyday name works best."),
+            params={"length": len(name), "limit": limit},
+        )
+    return name
 
 
 def _unique_slug(session: Session, model: type[Organisation] | type[Workspace], slug: str) -> str:
@@ -77,10 +107,11 @@ def _unique_slug(session: Session, model: type[Organisation] | type[Workspace], 
 def create_organisation(
     session: Session, *, name: str, slug: str | None = None, require_totp: bool = False
 ) -> Organisation:
-    if not name.strip():
-        raise ValidationFailed("name", "The organisation needs a name.")
+    name = check_name(
+        name, field="name", limit=MAX_WORKSPACE_NAME, missing=N_("The organisation needs a name.")
+    )
     org = Organisation(
-        name=name.strip(),
+        name=name,
         slug=_unique_slug(session, Organisation, slug or slugify(name)),
         require_totp=require_totp,
     )
@@ -106,17 +137,37 @@ class WorkspaceDetails:
 
 
 def _check_details(details: WorkspaceDetails) -> None:
-    if not details.name.strip():
-        raise ValidationFailed("name", "The workspace needs a name, usually the practice's name.")
-    check_timezone(details.timezone)
-    if details.locale not in ("en", "nl"):
-        raise ValidationFailed("locale", f"“{details.locale}” is not supported.", "Use en or nl.")
-    if details.practice_type not in PRACTICE_TYPES:
+    """Every problem at once, so a form can mark all its bad fields in one go."""
+    checks = (
+        lambda: check_name(
+            details.name,
+            field="name",
+            limit=MAX_WORKSPACE_NAME,
+            missing=N_("The workspace needs a name, usually the practice's name."),
+        ),
+        lambda: check_timezone(details.timezone),
+        lambda: _check_choice("locale", details.locale, ("en", "nl")),
+        lambda: _check_choice("practice_type", details.practice_type, PRACTICE_TYPES),
+        lambda: clean_email(details.email) if details.email else None,
+    )
+    failures = []
+    for check in checks:
+        try:
+            check()
+        except ValidationFailed as exc:
+            failures.append(exc)
+    if failures:
+        raise ValidationFailed.combine(failures)
+
+
+def _check_choice(field: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
         raise ValidationFailed(
-            "practice_type", "Unknown practice type.", f"Use one of: {', '.join(PRACTICE_TYPES)}."
+            field,
+            N_("“%(value)s” is not one of the choices."),
+            N_("Use one of: %(choices)s."),
+            params={"value": value[:40], "choices": ", ".join(choices)},
         )
-    if details.email:
-        clean_email(details.email)
 
 
 def create_workspace(
@@ -133,7 +184,7 @@ def create_workspace(
         slug=_unique_slug(session, Workspace, slug or slugify(details.name)),
         **vars(details),
     )
-    workspace.name = details.name.strip()
+    workspace.name = " ".join(details.name.split())
     session.add(workspace)
     session.flush()
     audit.record(
@@ -195,7 +246,11 @@ def set_staff(
     session: Session, *, workspace: Workspace, staff: list[tuple[str, str]], actor: User | None
 ) -> None:
     """Replace the published staff list (name, title)."""
-    cleaned = [(n.strip(), t.strip()) for n, t in staff if n.strip()]
+    cleaned = [
+        (check_name(n, field="staff", limit=MAX_PERSON_NAME, missing=""), " ".join(t.split()))
+        for n, t in staff
+        if n.strip()
+    ]
     before = [(s.name, s.title) for s in workspace.staff]
     if cleaned == before:
         return
@@ -218,14 +273,11 @@ def create_user(
     session: Session, *, email: str, name: str, password: str, locale: str = "en"
 ) -> User:
     email = clean_email(email)
-    if not name.strip():
-        raise ValidationFailed("name", "Please give a name.")
+    name = check_name(name, field="name", limit=MAX_PERSON_NAME, missing=N_("Please give a name."))
     check_password(password)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict(f"There is already an account for {email}.")
-    user = User(
-        email=email, name=name.strip(), password_hash=hash_password(password), locale=locale
-    )
+        raise Conflict(N_("There is already an account for %(email)s."), params={"email": email})
+    user = User(email=email, name=name, password_hash=hash_password(password), locale=locale)
     session.add(user)
     session.flush()
     return user
@@ -238,7 +290,7 @@ def get_user_by_email(session: Session, *, email: str) -> User | None:
 def get_workspace_by_slug(session: Session, *, slug: str) -> Workspace:
     workspace = session.scalar(select(Workspace).where(Workspace.slug == slug))
     if workspace is None:
-        raise NotFound(f"No workspace “{slug}”.")
+        raise NotFound(N_("No workspace “%(slug)s”."), params={"slug": slug[:80]})
     return workspace
 
 
@@ -255,7 +307,7 @@ def workspace_for_member(session: Session, *, slug: str, user: User) -> tuple[Wo
     workspace = session.scalar(select(Workspace).where(Workspace.slug == slug))
     member = membership_of(session, user=user, workspace=workspace) if workspace else None
     if workspace is None or member is None:
-        raise NotFound(f"No workspace “{slug}”.")
+        raise NotFound(N_("No workspace “%(slug)s”."), params={"slug": slug[:80]})
     return workspace, member.role
 
 
@@ -274,7 +326,10 @@ def add_member(
 ) -> Membership:
     check_role(role)
     if membership_of(session, user=user, workspace=workspace):
-        raise Conflict(f"{user.email} is already a member of {workspace.name}.")
+        raise Conflict(
+            N_("%(email)s is already a member of %(workspace)s."),
+            params={"email": user.email, "workspace": workspace.name},
+        )
     member = Membership(workspace_id=workspace.id, user_id=user.id, role=role)
     session.add(member)
     session.flush()

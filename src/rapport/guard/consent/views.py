@@ -18,7 +18,7 @@ from rapport.guard.consent import service as consents
 from rapport.guard.consent.models import Consent
 from rapport.guard.detect.model import CONSENT_KINDS
 from rapport.web.deps import DbDep, SettingsDep, WorkspaceCtx, require
-from rapport.web.pages import redirect, render
+from rapport.web.pages import form_errors, redirect, render
 
 router = APIRouter(include_in_schema=False)
 W = "/w/{slug}/guard"
@@ -28,7 +28,7 @@ ConsentCtx = Annotated[WorkspaceCtx, Depends(require("consent.manage"))]
 
 
 def _errors(exc: RapportError) -> dict[str, str]:
-    return {e.loc: e.msg for e in exc.errors} or {"form": exc.message}
+    return form_errors(exc)
 
 
 def form_response(consent: Consent, data_dir: Path) -> FileResponse:
@@ -148,7 +148,7 @@ def revoke_consent(
         raise
     except RapportError as exc:
         context = _consents_context(db, ctx, "", "")
-        context.update(revoke_errors={consent_id: exc.message})
+        context.update(revoke_errors={consent_id: exc.localized()})
         return render(request, "guard/consents.html", context, exc.status_code)
     return redirect(
         f"/w/{ctx.workspace.slug}/guard/consents",
