@@ -21,9 +21,9 @@ from rapport.notifications import (
     NOTIFICATION_KINDS,
     get_preferences,
     list_for_user,
-    notice_text,
     mark_all_read,
     mark_read,
+    notice_text,
     set_preference,
     unread_count,
 )

@@ -34,7 +34,7 @@ def slugify(text: str) -> str:
 def clean_email(email: str, field: str = "email") -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
+    except EmailNotValidError:
         raise ValidationFailed(
             field,
             N_("“%(email)s” is not a valid email address."),
