@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import Annotated
+from urllib.parse import urlencode
 
 import segno
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 
-from rapport.core.i18n import LOCALES
+from rapport.core.i18n import LOCALES, N_
 from rapport.core.i18n import gettext as _
 from rapport.errors import RapportError, ValidationFailed
 from rapport.web.deps import AuthDep, DbDep, IdPath, SettingsDep, WorkspaceCtx, require
 from rapport.web.pages import form_errors, redirect, render
-from rapport.workspaces import access, audit, auth, outbox, service
+from rapport.workspaces import access, audit, audit_text, auth, outbox, service
 from rapport.workspaces.roles import PERMISSIONS, ROLE_LABELS, ROLES
 
 router = APIRouter()
@@ -281,9 +283,27 @@ def revoke_token(db: DbDep, ctx: TokensCtx, token_id: IdPath) -> Response:
 # --- audit trail -----------------------------------------------------------------------
 
 
-def _audit_filter(action: str, actor: str, object_type: str) -> audit.AuditFilter:
+def _day(field: str, value: str) -> date | None:
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationFailed(field, N_("Choose a date from the calendar.")) from None
+
+
+def _audit_filter(
+    ctx: WorkspaceCtx, kind: str, person: str, since: str, until: str
+) -> audit.AuditFilter:
+    """The chosen filters; the lists offer only known values, so anything else is ignored."""
+    start, end = audit_text.day_range(
+        _day("since", since), _day("until", until), ctx.workspace.timezone
+    )
     return audit.AuditFilter(
-        action=action.strip(), actor=actor.strip(), object_type=object_type.strip()
+        action=kind if kind in audit_text.KINDS else "",
+        actor=person.strip()[:200],
+        since=start,
+        until=end,
     )
 
 
@@ -292,12 +312,18 @@ def audit_trail(
     request: Request,
     db: DbDep,
     ctx: AuditCtx,
-    action: str = "",
-    actor: str = "",
-    object_type: str = "",
+    kind: str = "",
+    person: str = "",
+    since: str = "",
+    until: str = "",
     page: Annotated[int, Query(ge=1, le=100000)] = 1,
 ) -> Response:
-    filters = _audit_filter(action, actor, object_type)
+    chosen = {"kind": kind, "person": person, "since": since[:10], "until": until[:10]}
+    errors: dict[str, str] = {}
+    try:
+        filters = _audit_filter(ctx, kind, person, since, until)
+    except RapportError as exc:
+        errors, filters = form_errors(exc), audit.AuditFilter()
     events, total = audit.list_events(
         db,
         workspace_id=ctx.workspace.id,
@@ -305,27 +331,33 @@ def audit_trail(
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
     )
-    problem = audit.verify_chain(db, workspace_id=ctx.workspace.id)
+    query = urlencode({k: v for k, v in chosen.items() if v})
     context = {
         "title": _("Audit trail"),
         "tab": "audit",
-        "events": events,
+        "events": audit_text.readable(db, events, ctx.workspace.slug),
         "total": total,
         "page": page,
         "pages": max(1, -(-total // PAGE_SIZE)),
-        "filters": filters,
-        "problem": problem,
-        "query": request.url.query,
+        "chosen": chosen,
+        "errors": errors,
+        "kinds": audit_text.kind_options(),
+        "people": audit_text.people(db, workspace_id=ctx.workspace.id),
+        "problem": audit.verify_chain(db, workspace_id=ctx.workspace.id),
+        "query": query,
     }
     return render(request, "workspaces/audit.html", context)
 
 
 @router.get("/w/{slug}/settings/audit.csv")
 def audit_csv(
-    db: DbDep, ctx: AuditCtx, action: str = "", actor: str = "", object_type: str = ""
+    db: DbDep, ctx: AuditCtx, kind: str = "", person: str = "", since: str = "", until: str = ""
 ) -> Response:
-    body = audit.export_csv(
-        db, workspace_id=ctx.workspace.id, filters=_audit_filter(action, actor, object_type)
+    body = audit_text.export_csv(
+        db,
+        workspace_id=ctx.workspace.id,
+        slug=ctx.workspace.slug,
+        filters=_audit_filter(ctx, kind, person, since, until),
     )
     filename = f"rapport-audit-{ctx.workspace.slug}.csv"
     return PlainTextResponse(
