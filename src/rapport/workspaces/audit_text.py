@@ -126,7 +126,7 @@ def _value(value: Any) -> str:
 def _field_changes(changed: Mapping[str, Any]) -> str:
     parts = []
     for key, pair in changed.items():
-        before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
         label = gettext(FIELD_LABELS[key]) if key in FIELD_LABELS else key
         parts.append(f"{label}: {_value(before)} → {_value(after)}")
     return "; ".join(parts)
