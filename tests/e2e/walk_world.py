@@ -14,10 +14,11 @@ from rapport.guard.consent import service as consents
 from rapport.notifications import notify_message
 from rapport.workspaces import access, service
 from rapport.workspaces.models import User, Workspace
+from rapport.workspaces.service import MAX_WORKSPACE_NAME
 from tests.e2e.server import PASSWORD, seed_world
 
 # One unbroken word: the worst case for a layout (nothing to wrap at).
-LONG_NAME = "Huisartsenpraktijk" + "Zuidoost" * 13
+LONG_NAME = ("Huisartsenpraktijk" + "Zuidoost" * 13)[:MAX_WORKSPACE_NAME]
 DUTCH_OWNER = "dirk@example.com"
 READERS = {"contributor": "carl@example.com", "analyst": "ana@example.com"}
 
