@@ -11,6 +11,7 @@ import segno
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 
+from rapport.core import clock
 from rapport.core.i18n import LOCALES, N_
 from rapport.core.i18n import gettext as _
 from rapport.errors import RapportError, ValidationFailed
@@ -107,7 +108,11 @@ AuditCtx = Annotated[WorkspaceCtx, Depends(require("audit.view"))]
 def practice_settings(request: Request, ctx: SettingsCtx) -> Response:
     staff_text = "\n".join(f"{s.name}, {s.title}".rstrip(", ") for s in ctx.workspace.staff)
     context = {"title": _("Settings"), "tab": "practice", "staff_text": staff_text}
-    return render(request, "workspaces/settings.html", context)
+    return render(request, "workspaces/settings.html", {**context, **_practice_choices()})
+
+
+def _practice_choices() -> dict[str, object]:
+    return {"time_zones": clock.time_zone_choices(), "name_limit": service.MAX_WORKSPACE_NAME}
 
 
 @router.post("/w/{slug}/settings")
@@ -162,6 +167,7 @@ def save_practice_settings(
             "errors": form_errors(exc),
             "form": details,
             "staff_text": staff,
+            **_practice_choices(),
         }
         return render(request, "workspaces/settings.html", context, exc.status_code)
     return redirect(f"/w/{ctx.workspace.slug}/settings", flash=_("Practice details saved."))
