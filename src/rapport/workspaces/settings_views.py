@@ -12,12 +12,13 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from rapport.core import clock
-from rapport.core.i18n import LOCALES, N_
+from rapport.core.i18n import LOCALES, N_, ngettext
 from rapport.core.i18n import gettext as _
 from rapport.errors import RapportError, ValidationFailed
-from rapport.web.deps import AuthDep, DbDep, IdPath, SettingsDep, WorkspaceCtx, require
+from rapport.web.deps import Auth, AuthDep, DbDep, IdPath, SettingsDep, WorkspaceCtx, require
 from rapport.web.pages import form_errors, redirect, render
 from rapport.workspaces import access, audit, audit_text, auth, outbox, service
+from rapport.workspaces import account as account_service
 from rapport.workspaces.roles import PERMISSIONS, ROLE_LABELS, ROLES
 
 router = APIRouter()
@@ -33,9 +34,29 @@ def _qr_svg(data: str) -> str:
 # --- account --------------------------------------------------------------------------
 
 
+def _account_context(db: DbDep, auth_: Auth, **extra: object) -> dict[str, object]:
+    """What the account page shows besides the second factor: the sessions, this one marked."""
+    current = auth_.session_row.id_hash if auth_.session_row else ""
+    return {
+        "title": _("Account and security"),
+        "locales": LOCALES,
+        "sessions": account_service.active_sessions(db, user=auth_.user),
+        "current_session": current,
+        "name_limit": service.MAX_PERSON_NAME,
+        "timezone": _reader_zone(db, auth_),
+        **extra,
+    }
+
+
+def _reader_zone(db: DbDep, auth_: Auth) -> str:
+    """Times on personal pages: the zone of the reader's first practice (UTC without one)."""
+    memberships = service.workspaces_of(db, user=auth_.user)
+    return memberships[0][0].timezone if memberships else "UTC"
+
+
 @router.get("/account")
-def account(request: Request, auth_: AuthDep, settings: SettingsDep) -> Response:
-    context: dict[str, object] = {"title": _("Account and security"), "locales": LOCALES}
+def account(request: Request, db: DbDep, auth_: AuthDep, settings: SettingsDep) -> Response:
+    context = _account_context(db, auth_)
     if request.query_params.get("setup") == "totp" and not auth_.user.totp_enabled:
         setup = auth.begin_totp(auth_.user)
         context.update(totp_secret=setup.secret, totp_qr=_qr_svg(setup.provisioning_uri))
@@ -44,20 +65,56 @@ def account(request: Request, auth_: AuthDep, settings: SettingsDep) -> Response
 
 @router.post("/account/profile")
 def update_profile(
+    request: Request,
     db: DbDep,
     auth_: AuthDep,
     name: Annotated[str, Form()] = "",
     locale: Annotated[str, Form()] = "en",
 ) -> Response:
-    if name.strip():
-        auth_.user.name = name.strip()
-    auth_.user.locale = locale if locale in LOCALES else "en"
+    try:
+        account_service.update_profile(auth_.user, name=name, locale=locale)
+    except RapportError as exc:
+        db.expire(auth_.user)
+        context = _account_context(db, auth_, errors=form_errors(exc), profile_name=name)
+        return render(request, "workspaces/account.html", context, exc.status_code)
     return redirect("/account", flash=_("Saved."))
+
+
+@router.post("/account/password")
+def change_password(
+    request: Request,
+    db: DbDep,
+    auth_: AuthDep,
+    current_password: Annotated[str, Form()] = "",
+    new_password: Annotated[str, Form()] = "",
+) -> Response:
+    keep = auth_.session_row.id_hash if auth_.session_row else ""
+    try:
+        account_service.change_password(
+            db, user=auth_.user, current=current_password, new=new_password, keep_session=keep
+        )
+    except RapportError as exc:
+        context = _account_context(db, auth_, password_errors=form_errors(exc))
+        return render(request, "workspaces/account.html", context, exc.status_code)
+    return redirect(
+        "/account", flash=_("Your password is changed. Other browsers were signed out.")
+    )
+
+
+@router.post("/account/sessions/others")
+def sign_out_elsewhere(db: DbDep, auth_: AuthDep) -> Response:
+    keep = auth_.session_row.id_hash if auth_.session_row else ""
+    ended = account_service.end_other_sessions(db, user=auth_.user, keep_session=keep)
+    message = ngettext(
+        "Signed out of %(num)s other browser.", "Signed out of %(num)s other browsers.", ended
+    ) % {"num": ended}
+    return redirect("/account#sessions", flash=message)
 
 
 @router.post("/account/totp")
 def confirm_totp(
     request: Request,
+    db: DbDep,
     auth_: AuthDep,
     settings: SettingsDep,
     secret: Annotated[str, Form()] = "",
@@ -68,19 +125,16 @@ def confirm_totp(
             auth_.user, secret=secret, code=code, secret_key=settings.ensure_secret_key()
         )
     except RapportError as exc:
-        context = {
-            "title": _("Account and security"),
-            "locales": LOCALES,
-            "errors": form_errors(exc),
-            "totp_secret": secret,
-            "totp_qr": _qr_svg(auth.totp_uri(auth_.user, secret)),
-        }
+        context = _account_context(
+            db,
+            auth_,
+            errors=form_errors(exc),
+            totp_secret=secret,
+            totp_qr=_qr_svg(auth.totp_uri(auth_.user, secret)),
+        )
         return render(request, "workspaces/account.html", context, 422)
-    return render(
-        request,
-        "workspaces/account.html",
-        {"title": _("Account and security"), "locales": LOCALES, "recovery_codes": codes},
-    )
+    context = _account_context(db, auth_, recovery_codes=codes)
+    return render(request, "workspaces/account.html", context)
 
 
 @router.post("/account/totp/disable")
