@@ -47,7 +47,7 @@ def time_zone_choices() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The IANA zones people choose from, grouped by region ("Europe" → "Europe/Amsterdam", …),
     with UTC first. Aliases (US/…, Etc/…) are left out: every place has its canonical name."""
     zones = available_timezones()
-    groups = [("UTC", ("UTC",))]
+    groups: list[tuple[str, tuple[str, ...]]] = [("UTC", ("UTC",))]
     for region in ZONE_REGIONS:
         names = sorted(z for z in zones if z.startswith(region + "/"))
         groups.append((region, tuple(names)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -138,7 +139,7 @@ class WorkspaceDetails:
 
 def _check_details(details: WorkspaceDetails) -> None:
     """Every problem at once, so a form can mark all its bad fields in one go."""
-    checks = (
+    checks: tuple[Callable[[], object], ...] = (
         lambda: check_name(
             details.name,
             field="name",
