@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rapport.workspaces.service import MAX_WORKSPACE_NAME
+
 
 class RapportModel(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, from_attributes=True)
@@ -33,7 +35,7 @@ class WorkspaceRead(RapportModel):
 
 
 class WorkspaceUpdate(RapportModel):
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=MAX_WORKSPACE_NAME)
     timezone: str = Field(max_length=64)
     locale: str = Field(pattern="^(en|nl)$")
     practice_type: str = "clinic"
