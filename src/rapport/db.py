@@ -42,6 +42,7 @@ log = logging.getLogger("rapport.db")
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 WRITE_LOCK_BUDGET_SECONDS = 30.0
+LONG_WRITE_SECONDS = 2.0  # a write transaction longer than this is logged as a bug
 WRITE_STATEMENTS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 # Connections a process may hold at once: the web layer admits at most
 # ``settings.max_concurrent_requests`` requests, plus the in-process worker and watchdog.
@@ -115,7 +116,13 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "commit")
     @event.listens_for(engine, "rollback")
     def _on_end(conn: Connection) -> None:
-        conn.info.pop(_WRITING, None)
+        since = conn.info.pop(_WRITING, None)
+        if since is not None and time.monotonic() - since > LONG_WRITE_SECONDS:
+            log.warning(
+                "a transaction held the write lock for %.1f s; every other writer waited. Do "
+                "slow work before the first write.",
+                time.monotonic() - since,
+            )
 
     @event.listens_for(engine, "before_cursor_execute")
     def _before_write(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
@@ -132,14 +139,14 @@ def _take_write_lock(conn: Connection) -> None:
     Inside a savepoint (tests join an outer transaction) the outer transaction owns the
     locking, so nothing is swapped there.
     """
-    if conn.info.get(_WRITING) or not conn.in_transaction() or conn.in_nested_transaction():
+    if _WRITING in conn.info or not conn.in_transaction() or conn.in_nested_transaction():
         return
     raw = conn.connection.driver_connection
     assert raw is not None
     if raw.in_transaction:
         raw.execute("COMMIT")  # nothing was written yet: this only drops the read snapshot
     _begin_immediate(raw)
-    conn.info[_WRITING] = True
+    conn.info[_WRITING] = time.monotonic()
 
 
 def _begin_immediate(raw: sqlite3.Connection) -> None:
@@ -160,17 +167,49 @@ def _begin_immediate(raw: sqlite3.Connection) -> None:
         delay = min(delay * 2, 0.5)
 
 
-def lock_for_write(session: Session, *, key: int = 0) -> None:
+def lock_for_write(session: Session, *, key: int | None = None) -> None:
     """Serialise a read-then-write section: call it before the read that decides the write.
 
-    On SQLite this takes the database's write lock now; on PostgreSQL a transaction-scoped
-    advisory lock on ``key`` (a workspace id, say), so writers of other keys go on in parallel.
+    On SQLite this takes the database's write lock now. On PostgreSQL, with a ``key`` (a
+    workspace id, say), a transaction-scoped advisory lock on it, so writers of other keys go
+    on in parallel; without one, nothing (row locks and constraints do the work there).
     """
     conn = session.connection()
     if conn.dialect.name == "sqlite":
         _take_write_lock(conn)
-    elif conn.dialect.name == "postgresql":
+    elif conn.dialect.name == "postgresql" and key is not None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:ns, :key)"), {"ns": 7301, "key": key})
+
+
+_WROTE = "rapport_wrote"
+
+
+@event.listens_for(Session, "after_flush")
+def _remember_flush(session: Session, _context: Any) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_flush(session: Session) -> None:
+    session.info.pop(_WROTE, None)
+
+
+def has_uncommitted_writes(session: Session) -> bool:
+    """Changes waiting to be flushed, or flushed but not yet committed."""
+    return bool(session.new or session.dirty or session.deleted or session.info.get(_WROTE))
+
+
+@contextmanager
+def all_or_nothing(session: Session) -> Iterator[None]:
+    """A savepoint: an error inside undoes this block's changes and nothing else.
+
+    SQLite can't trade a read snapshot for the write lock inside a savepoint, so the lock is
+    taken before the savepoint begins.
+    """
+    lock_for_write(session)
+    with session.begin_nested():
+        yield
 
 
 def make_engine(url: str) -> Engine:

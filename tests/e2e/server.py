@@ -85,9 +85,10 @@ def _free_socket() -> socket.socket:
     return sock
 
 
-def _database(data_dir: Path, seed: Seed) -> str:
+def _database(data_dir: Path, seed: Seed, url: str | None = None) -> str:
+    """Create every table in ``url`` (default: a new SQLite file in ``data_dir``) and seed it."""
     import_all_models()
-    url = f"sqlite:///{data_dir / 'rapport.db'}"
+    url = url or f"sqlite:///{data_dir / 'rapport.db'}"
     engine = make_engine(url)
     Base.metadata.create_all(engine)
     with unit_of_work(session_factory(engine)) as db:
@@ -97,11 +98,14 @@ def _database(data_dir: Path, seed: Seed) -> str:
 
 
 @contextmanager
-def live_server(data_dir: Path, seed: Seed = seed_world) -> Iterator[LiveServer]:
+def live_server(
+    data_dir: Path, seed: Seed = seed_world, database_url: str | None = None
+) -> Iterator[LiveServer]:
     """Serve a freshly seeded database until the block ends; the socket is bound before the
-    thread starts, so there is no race for the port."""
+    thread starts, so there is no race for the port. ``database_url`` names an empty database
+    to use instead of a new SQLite file (PostgreSQL in the concurrency tests)."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    database_url = _database(data_dir, seed)
+    database_url = _database(data_dir, seed, database_url)
     sock = _free_socket()
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     settings = load_settings(

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from rapport.core.i18n import current_locale
 from rapport.core.i18n import gettext as _
+from rapport.db import all_or_nothing
 from rapport.errors import NotFound, RapportError, ValidationFailed
 from rapport.jobs.models import JOB_STATES, Job
 from rapport.jobs.queue import cancel_job, get_job, retry_job
@@ -167,7 +168,7 @@ def _act_from_page(
 ) -> Response:
     """Retry or cancel, then back to the list; a refusal shows as a flash and changes nothing."""
     try:
-        with db.begin_nested():
+        with all_or_nothing(db):
             action(db, ctx, job_id)
     except NotFound:
         raise

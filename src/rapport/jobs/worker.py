@@ -106,7 +106,8 @@ def claim_jobs(
     """Move up to ``limit`` due jobs (oldest ``run_at`` first) to ``running`` under a lease.
 
     PostgreSQL: ``SELECT … FOR UPDATE SKIP LOCKED`` feeding an UPDATE, so workers never wait for
-    each other. SQLite: a conditional UPDATE inside ``BEGIN IMMEDIATE``. Caller commits.
+    each other. SQLite: the ids are read without a lock, then a conditional UPDATE (which takes
+    the write lock, see ``rapport.db``) claims those still ready. Caller commits.
     """
     now = now or clock.now()
     ready = (

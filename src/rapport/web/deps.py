@@ -23,6 +23,7 @@ from rapport.config import Settings
 from rapport.core import i18n
 from rapport.core.crypto import constant_time_equal
 from rapport.core.i18n import N_
+from rapport.db import has_uncommitted_writes
 from rapport.errors import Msgid, NotAuthenticated, NotFound, PermissionDenied
 from rapport.workspaces import access, auth, service
 from rapport.workspaces.models import ApiToken, User, UserSession, Workspace
@@ -134,8 +135,20 @@ def optional_auth(
             check_csrf(request, row.csrf_token, submitted)
             result = Auth(user=row.user, session_row=row)
             i18n.set_locale(row.user.locale)
+    _commit_bookkeeping(db)
     request.state.auth = result
     return result
+
+
+def _commit_bookkeeping(db: Session) -> None:
+    """Commit "last seen" and "last used" stamps at once, in their own short transaction.
+
+    Left pending, the route's first query would flush them and the request would hold the
+    write lock (SQLite) or the token's row lock (PostgreSQL) through whatever slow work it
+    does next, such as a 10-second image check, stalling every other request.
+    """
+    if has_uncommitted_writes(db):
+        db.commit()
 
 
 async def current_auth(auth_: Annotated[Auth | None, Depends(optional_auth)]) -> Auth:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rapport.core import clock
+from rapport.db import lock_for_write
 from rapport.workspaces.models import AuditEvent, User
 
 GENESIS = "0" * 64
@@ -50,7 +51,9 @@ def record(
     summary: dict[str, Any] | None = None,
     actor_label: str | None = None,
 ) -> AuditEvent:
-    """Append one event. Concurrent writers serialise on the (workspace, seq) unique key."""
+    """Append one event. Writers of one workspace take turns (``lock_for_write``), so two
+    requests never read the same head and collide on the (workspace, seq) key."""
+    lock_for_write(session, key=workspace_id)
     last = session.execute(
         select(AuditEvent.seq, AuditEvent.hash)
         .where(AuditEvent.workspace_id == workspace_id)

@@ -14,6 +14,7 @@ from fastapi.responses import PlainTextResponse, Response
 from rapport.core import clock
 from rapport.core.i18n import LOCALES, N_, ngettext
 from rapport.core.i18n import gettext as _
+from rapport.db import all_or_nothing
 from rapport.errors import RapportError, ValidationFailed
 from rapport.web.deps import Auth, AuthDep, DbDep, IdPath, SettingsDep, WorkspaceCtx, require
 from rapport.web.pages import form_errors, redirect, render
@@ -200,7 +201,7 @@ def save_practice_settings(
         require_approval=require_approval,
     )
     try:
-        with db.begin_nested():
+        with all_or_nothing(db):
             service.update_workspace(db, workspace=ctx.workspace, details=details, actor=ctx.user)
             service.set_staff(db, workspace=ctx.workspace, staff=parse_staff(staff), actor=ctx.user)
             if require_totp and not ctx.user.totp_enabled:
