@@ -76,3 +76,14 @@ def test_the_403_page_speaks_the_readers_language(
     assert "Your role" not in page.text
     api = client.get("/w/ws-a/settings/audit", headers={"accept": "application/json"})
     assert "Your role (Editor) may not do this" in api.json()["detail"]
+
+
+def test_the_api_gives_the_notice_in_the_readers_language(
+    client: TestClient, db: Session, world: World
+) -> None:
+    _invitation_notice(db, world, email_via="none")
+    world.alice.locale = "nl"
+    db.commit()
+    sign_in(client, "alice@example.com")
+    [item] = client.get("/api/v1/notifications").json()["items"]
+    assert item["title"] == "Uitnodiging verstuurd naar e.jansen@example.com"
