@@ -20,6 +20,7 @@ from tests.e2e.server import PASSWORD, seed_world
 # One unbroken word: the worst case for a layout (nothing to wrap at).
 LONG_NAME = ("Huisartsenpraktijk" + "Zuidoost" * 13)[:MAX_WORKSPACE_NAME]
 DUTCH_OWNER = "dirk@example.com"
+DUTCH_ANALYST = "anouk@example.com"
 READERS = {"contributor": "carl@example.com", "analyst": "ana@example.com"}
 
 
@@ -55,6 +56,10 @@ def _dutch_practice(db: Session) -> None:
         db, email=DUTCH_OWNER, name="Dirk de Vries", password=PASSWORD, locale="nl"
     )
     service.add_member(db, workspace=ws, user=dirk, role="owner", actor=None)
+    anouk = service.create_user(
+        db, email=DUTCH_ANALYST, name="Anouk Bakker", password=PASSWORD, locale="nl"
+    )
+    service.add_member(db, workspace=ws, user=anouk, role="analyst", actor=dirk)
     _dutch_history(db, ws, dirk)
 
 
