@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo, available_timezones
 
 _now: Callable[[], datetime] = lambda: datetime.now(UTC)  # noqa: E731
 
@@ -26,3 +27,28 @@ def as_utc(value: datetime) -> datetime:
 
 def to_local(value: datetime, tz: str) -> datetime:
     return as_utc(value).astimezone(ZoneInfo(tz))
+
+
+ZONE_REGIONS = (
+    "Africa",
+    "America",
+    "Antarctica",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+)
+
+
+@lru_cache(maxsize=1)
+def time_zone_choices() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The IANA zones people choose from, grouped by region ("Europe" → "Europe/Amsterdam", …),
+    with UTC first. Aliases (US/…, Etc/…) are left out: every place has its canonical name."""
+    zones = available_timezones()
+    groups: list[tuple[str, tuple[str, ...]]] = [("UTC", ("UTC",))]
+    for region in ZONE_REGIONS:
+        names = sorted(z for z in zones if z.startswith(region + "/"))
+        groups.append((region, tuple(names)))
+    return tuple(groups)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
 from zoneinfo import ZoneInfo
@@ -101,7 +101,7 @@ def fmt_datetime(value: datetime | None, tz: str = "UTC", fmt: str = "medium") -
     return format_datetime(value, fmt, tzinfo=ZoneInfo(tz), locale=Locale.parse(current_locale()))
 
 
-def fmt_date(value: datetime | None, fmt: str = "medium") -> str:
+def fmt_date(value: date | datetime | None, fmt: str = "medium") -> str:
     return "" if value is None else format_date(value, fmt, locale=current_locale())
 
 

@@ -19,7 +19,7 @@ from rapport.config import Settings
 from rapport.core import clock
 from rapport.db import get_engine, session_factory, unit_of_work
 from rapport.guard.consent import ConsentInput, record_consent, revoke_consent
-from rapport.notifications import notify
+from rapport.notifications import notify_message
 from rapport.workspaces import access, checkpoints, service
 from rapport.workspaces.models import Organisation, User, Workspace
 from rapport.workspaces.roles import ROLES
@@ -200,12 +200,12 @@ def _build(db: Session, step: Step) -> DemoResult:
         service.add_member(db, workspace=ws, user=users["owner"], role="owner", actor=None)
         _history(db, ws, users, staff)
         workspaces.append(ws)
-    notify(
+    notify_message(
         db,
         user_ids=[users["owner"].id],
         kind="workspaces.invitation",
-        title="Invitation sent to new.hire@lakeside.example",
-        body="The link works for 7 days.",
+        message="invitation_sent",
+        params={"email": "new.hire@lakeside.example", "workspace": workspaces[0].name},
         workspace_id=workspaces[0].id,
     )
     return DemoResult(workspaces, users)

@@ -23,6 +23,7 @@ from rapport.guard.detect.model import (
     StaffMember,
 )
 from rapport.guard.images import ImageReport, OcrUnavailable, check_image
+from rapport.guard.imaging.metadata import UnreadableImage
 from rapport.guard.policy import get_policy
 from rapport.workspaces import Workspace
 
@@ -131,6 +132,9 @@ def check_image_upload(
             )
     except OcrUnavailable as exc:
         raise ExternalServiceError(f"The text in the image could not be read: {exc}") from exc
+    except UnreadableImage as exc:
+        # Its message already says what is wrong and which formats work: say it once.
+        raise ValidationFailed("file", str(exc)) from exc
     except ValueError as exc:
         raise ValidationFailed(
             "file", f"This file can't be checked: {exc}", "Upload a JPEG, PNG, WebP or GIF image."

@@ -181,7 +181,7 @@ def check_partial(request: Request, db: DbDep, ctx: CheckCtx, form: FormDep) -> 
     try:
         report = _run_check(db, ctx, text, kind, lang)
     except ValidationFailed as exc:
-        return render(request, "guard/_result.html", {"result": None, "error": exc.message})
+        return render(request, "guard/_result.html", {"result": None, "error": exc.localized()})
     return render(request, "guard/_result.html", {"result": result_context(text, report, **extra)})
 
 

@@ -174,7 +174,7 @@ def _act_from_page(
     except NotFound:
         raise
     except RapportError as exc:
-        return redirect(_back(ctx, state), flash=exc.message, kind="danger")
+        return redirect(_back(ctx, state), flash=exc.localized(), kind="danger")
     return redirect(_back(ctx, state), flash=done % {"id": job_id})
 
 

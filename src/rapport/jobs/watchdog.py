@@ -26,7 +26,7 @@ from rapport.jobs.models import READY_SQL, RUNNING_SQL, Job, WatchdogState, Work
 from rapport.jobs.queue import count_rows
 from rapport.jobs.registry import job
 from rapport.jobs.worker import HEARTBEAT_MISSING_AFTER
-from rapport.notifications import OutgoingEmail, notify, send_email_now
+from rapport.notifications import OutgoingEmail, notify_message, send_email_now
 from rapport.workspaces import Membership
 
 log = logging.getLogger("rapport.jobs.watchdog")
@@ -194,17 +194,12 @@ def _tell_owners(session: Session, health: QueueHealth, settings: Settings) -> l
     ).all()
     minutes = int((health.oldest_unclaimed_due_age_seconds or 0) // 60)
     reasons = "; ".join(stall.what for stall in health.stalls(settings.watchdog_minutes))
-    body = (
-        f"Background jobs are not being run ({reasons}). Posts are not published and imports "
-        "don't run until a worker runs. Start one with `rapport worker` (or check that "
-        "`rapport serve` runs its in-process worker)."
-    )
-    result = notify(
+    result = notify_message(
         session,
         user_ids=list(owners),
         kind=STALLED_KIND,
-        title="Rapport's background jobs are not running",
-        body=body,
+        message="jobs_not_running",
+        params={"reasons": reasons},
         link="/admin/jobs",
         email_via="caller",
         settings=settings,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rapport.notifications.email import OutgoingEmail, send_email, send_email_now
+from rapport.notifications.messages import notice_text
 from rapport.notifications.service import (
     NOTIFICATION_KINDS,
     NotifyResult,
@@ -12,6 +13,7 @@ from rapport.notifications.service import (
     mark_all_read,
     mark_read,
     notify,
+    notify_message,
     set_preference,
     unread_count,
 )
@@ -25,7 +27,9 @@ __all__ = [
     "list_for_user",
     "mark_all_read",
     "mark_read",
+    "notice_text",
     "notify",
+    "notify_message",
     "send_email",
     "send_email_now",
     "set_preference",

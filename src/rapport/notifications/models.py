@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rapport.core import clock
@@ -25,6 +26,10 @@ class Notification(IdMixin, Base):
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
     link: Mapped[str | None] = mapped_column(String(500), default=None)
+    # The message code and its parameters (notifications.messages), rendered in the reader's
+    # language; title and body keep the English text for old rows, the API and plain readers.
+    message: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     read_at: Mapped[datetime | None] = mapped_column(default=None)
 

@@ -6,18 +6,20 @@ Nothing here commits. ``notify`` writes the in-app rows and enqueues the emails 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from rapport.config import Settings, get_settings
 from rapport.core import clock
+from rapport.core.i18n import N_, translations
 from rapport.errors import NotFound, ValidationFailed
 from rapport.jobs import JobRequest, count_rows, enqueue_many
 from rapport.notifications.email import OutgoingEmail
+from rapport.notifications.messages import check_message, render_message
 from rapport.notifications.models import Notification, NotificationPreference
 from rapport.workspaces import User
 
@@ -75,8 +77,13 @@ def notify(
     email_via: EmailVia = "queue",
     settings: Settings | None = None,
     public_url: str | None = None,
+    message: str = "",
+    params: Mapping[str, Any] | None = None,
 ) -> NotifyResult:
     """Notify active users in-app and by email, each as their preference for ``kind`` says.
+
+    Prefer :func:`notify_message`, which stores a message code with parameters so each reader
+    sees the notice in their own language; ``title``/``body`` are the English fallback.
 
     ``email_via="caller"`` returns the emails unsent, for when the queue can't be trusted (the
     stalled-queue alarm). A relative ``link`` is made absolute in emails with ``public_url`` (a
@@ -98,22 +105,67 @@ def notify(
                 title=title,
                 body=body,
                 link=link,
+                message=message,
+                params=dict(params) if params else None,
             )
             session.add(row)
             result.notifications.append(row)
         if pref.email and email_via != "none":
-            result.emails.append(_email_for(user, title, body, link, base))
+            text = render_message(message, params or {}, user.locale) if message else None
+            result.emails.append(
+                _email_for(
+                    user,
+                    text.title if text else title,
+                    text.body if text else body,
+                    link,
+                    base,
+                )
+            )
     if email_via == "queue":
         enqueue_many(session, [_email_job(email, workspace_id) for email in result.emails])
     session.flush()
     return result
 
 
+def notify_message(
+    session: Session,
+    *,
+    user_ids: Sequence[int],
+    kind: str,
+    message: str,
+    params: Mapping[str, Any],
+    link: str | None = None,
+    workspace_id: int | None = None,
+    email_via: EmailVia = "queue",
+    settings: Settings | None = None,
+) -> NotifyResult:
+    """Like :func:`notify`, with the text given as a code from ``notifications.messages`` and its
+    parameters: shown and emailed in each reader's language."""
+    check_message(message)
+    english = render_message(message, params, "en")
+    return notify(
+        session,
+        user_ids=user_ids,
+        kind=kind,
+        title=english.title[:200],
+        body=english.body,
+        link=link,
+        workspace_id=workspace_id,
+        email_via=email_via,
+        settings=settings,
+        message=message,
+        params=params,
+    )
+
+
 def _email_for(user: User, title: str, body: str, link: str | None, base: str) -> OutgoingEmail:
     parts = [body]
     if link:
         parts.append(link if "://" in link else base + link)
-    parts.append("—\nRapport. Choose which notifications you receive in your settings.")
+    footer = translations(user.locale).gettext(
+        N_("Rapport. Choose which notifications you receive in your settings.")
+    )
+    parts.append("—\n" + footer)
     return OutgoingEmail(to=user.email, subject=title, body_text="\n\n".join(parts))
 
 

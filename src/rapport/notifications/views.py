@@ -23,9 +23,11 @@ from rapport.notifications import (
     list_for_user,
     mark_all_read,
     mark_read,
+    notice_text,
     set_preference,
     unread_count,
 )
+from rapport.notifications.models import Notification
 from rapport.web.deps import Auth, AuthDep, DbDep, IdPath, SettingsDep
 from rapport.web.pages import load_shell, redirect, render
 from rapport.workspaces import workspaces_of
@@ -65,6 +67,7 @@ def centre(
         "unread": unread_count(db, user_id=user_id),
         "preferences": get_preferences(db, user_id=user_id),
         "kind_label": kind_label,
+        "notice": lambda row: notice_text(row, current_locale()),
         "timezone": settings.default_timezone,
         "zones": {w.id: w.timezone for w, _role in workspaces_of(db, user=auth_.user)},
     }
@@ -109,6 +112,14 @@ class NotificationRead(BaseModel):
     read_at: datetime | None
 
 
+def _read(row: Notification) -> NotificationRead:
+    """The notification as the API shows it: title and body in the reader's language."""
+    text = notice_text(row, current_locale())
+    return NotificationRead.model_validate(row).model_copy(
+        update={"title": text.title, "body": text.body}
+    )
+
+
 class NotificationList(BaseModel):
     items: list[NotificationRead]
     unread: int
@@ -141,7 +152,7 @@ def list_api(
     user_id = auth_.user.id
     items = list_for_user(db, user_id=user_id, unread_only=unread_only, limit=limit, offset=offset)
     return NotificationList(
-        items=[NotificationRead.model_validate(n) for n in items],
+        items=[_read(n) for n in items],
         unread=unread_count(db, user_id=user_id),
     )
 
@@ -162,7 +173,7 @@ def read_all_api(db: DbDep, auth_: PersonDep) -> MarkedRead:
 def read_one_api(db: DbDep, auth_: PersonDep, notification_id: IdPath) -> NotificationRead:
     """Mark one of your notifications read (idempotent; 404 for anyone else's)."""
     row = mark_read(db, user_id=auth_.user.id, notification_id=notification_id)
-    return NotificationRead.model_validate(row)
+    return _read(row)
 
 
 router = APIRouter()

@@ -22,11 +22,12 @@ from starlette.datastructures import FormData
 from rapport.config import Settings
 from rapport.core import i18n
 from rapport.core.crypto import constant_time_equal
+from rapport.core.i18n import N_
 from rapport.db import has_uncommitted_writes
-from rapport.errors import NotAuthenticated, NotFound, PermissionDenied
+from rapport.errors import Msgid, NotAuthenticated, NotFound, PermissionDenied
 from rapport.workspaces import access, auth, service
 from rapport.workspaces.models import User, UserSession, Workspace
-from rapport.workspaces.roles import PERMISSIONS, can
+from rapport.workspaces.roles import PERMISSIONS, ROLE_LABELS, can
 
 MAX_ID = 2_147_483_647  # ids are 32-bit on PostgreSQL; larger numbers can't name a row
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -184,8 +185,11 @@ def _resolve_workspace(db: Session, slug: str, auth_: Auth) -> WorkspaceCtx:
     workspace, role = service.workspace_for_member(db, slug=slug, user=auth_.user)
     if workspace.organisation.require_totp and not auth_.user.totp_enabled:
         raise PermissionDenied(
-            f"{workspace.organisation.name} requires a second factor. Set it up under "
-            "Account and security (/account?setup=totp), then come back."
+            N_(
+                "%(organisation)s requires a second factor. Set it up under Account and "
+                "security (/account?setup=totp), then come back."
+            ),
+            params={"organisation": workspace.organisation.name},
         )
     return WorkspaceCtx(workspace, role, auth_)
 
@@ -204,8 +208,14 @@ def require(permission: str) -> Callable[[Request, str, Session, Auth], Workspac
         request.state.workspace_ctx = ctx
         if not ctx.can(permission):
             raise PermissionDenied(
-                f"Your role ({ctx.role}) may not do this: "
-                f"{PERMISSIONS[permission][0].lower()}. Ask an owner of {ctx.workspace.name}."
+                N_(
+                    "Your role (%(role)s) may not do this: %(action)s. Ask an owner of %(workspace)s."
+                ),
+                params={
+                    "role": Msgid(ROLE_LABELS.get(ctx.role, ctx.role)),
+                    "action": Msgid(PERMISSIONS[permission][0]),
+                    "workspace": ctx.workspace.name,
+                },
             )
         return ctx
 

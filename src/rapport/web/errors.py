@@ -14,7 +14,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rapport.core.dbconn import connection_problem
-from rapport.core.i18n import N_
+from rapport.core.i18n import N_, gettext
 from rapport.errors import DatabaseBusy, FieldError, NotAuthenticated, RapportError, ServiceBusy
 
 log = logging.getLogger("rapport.web")
@@ -88,7 +88,7 @@ def render_error_page(request: Request, status: int, title: str, detail: str) ->
     return templates.TemplateResponse(  # type: ignore[no-any-return]
         request,
         "errors/error.html",
-        {"status": status, "title": title, "detail": detail},
+        {"status": status, "title": title, "detail": gettext(detail)},
         status_code=status,
     )
 
@@ -107,7 +107,7 @@ def _rapport_error_response(request: Request, exc: RapportError) -> Response:
     if isinstance(exc, NotAuthenticated):
         target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
         return RedirectResponse(f"/login?next={target}", status_code=303)
-    return render_error_page(request, exc.status_code, exc.title, exc.message)
+    return render_error_page(request, exc.status_code, exc.title, exc.localized())
 
 
 async def handle_database_error(request: Request, exc: Exception) -> Response:
@@ -144,7 +144,7 @@ async def handle_http_error(request: Request, exc: Exception) -> Response:
     }.get(exc.status_code, N_("Error"))
     detail = str(exc.detail) if exc.detail else title
     if exc.status_code == 404:
-        detail = "There is nothing at this address. Check the link or go back to Today."
+        detail = N_("There is nothing at this address. Check the link or go back to Today.")
     if wants_json(request):
         return problem(exc.status_code, title, detail, [])
     return render_error_page(request, exc.status_code, title, detail)
@@ -168,7 +168,7 @@ async def handle_out_of_range(request: Request, exc: Exception) -> Response:
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     request.state.auth, request.state.workspace_ctx, request.state.shell = None, None, {}
-    detail = "Something went wrong on our side. Nothing was changed; please try again."
+    detail = N_("Something went wrong on our side. Nothing was changed; please try again.")
     if wants_json(request):
         return problem(500, "Internal error", detail, [])
     return render_error_page(request, 500, N_("Internal error"), detail)

@@ -96,7 +96,7 @@ def redirect(url: str, *, flash: str = "", kind: str = "success") -> Response:
 
 def form_errors(exc: RapportError) -> dict[str, str]:
     """Field name → message, for a form to mark each field; ``form`` when no field is named."""
-    return {e.loc: e.msg for e in exc.errors} or {"form": exc.message}
+    return {e.loc: e.localized() for e in exc.errors} or {"form": exc.localized()}
 
 
 def safe_next(url: str | None, default: str = "/") -> str:

@@ -12,7 +12,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescap
 
 from rapport.core import i18n
 from rapport.core.crypto import new_token
-from rapport.workspaces.roles import role_label
+from rapport.workspaces.roles import permission_label, role_label, roles_allowed
 
 TEMPLATE_PACKAGES = ("web", "workspaces", "jobs", "notifications", "guard")
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,4 +87,6 @@ def make_templates() -> Jinja2Templates:
     env.filters["summary"] = summary_text
     env.filters["role_label"] = role_label
     env.globals["LOCALE_NAMES"] = i18n.LOCALE_NAMES
+    env.globals["roles_allowed"] = roles_allowed
+    env.globals["permission_label"] = permission_label
     return Jinja2Templates(env=env, context_processors=[_page_context])

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from rapport.core import clock
 from rapport.core.crypto import hash_token, new_token
+from rapport.core.i18n import N_
 from rapport.errors import (
     Conflict,
     NotAuthenticated,
@@ -43,7 +44,10 @@ def invite(
     check_role(role)
     existing = get_user_by_email(session, email=email)
     if existing and membership_of(session, user=existing, workspace=workspace):
-        raise Conflict(f"{email} is already a member of {workspace.name}.")
+        raise Conflict(
+            N_("%(email)s is already a member of %(workspace)s."),
+            params={"email": email, "workspace": workspace.name},
+        )
     token = new_token()
     invitation = Invitation(
         workspace_id=workspace.id,
@@ -72,7 +76,9 @@ def open_invitation(session: Session, *, token: str) -> Invitation:
         select(Invitation).where(Invitation.token_hash == hash_token(token))
     )
     if invitation is None:
-        raise NotFound("This invitation link is not valid. Ask the person who invited you again.")
+        raise NotFound(
+            N_("This invitation link is not valid. Ask the person who invited you again.")
+        )
     if invitation.accepted_at is not None:
         raise NotFound("This invitation was already used. Sign in, or ask for a new invitation.")
     if clock.as_utc(invitation.expires_at) <= clock.now():
@@ -107,7 +113,10 @@ def accept_invitation(
         )
     if user is None:
         if get_user_by_email(session, email=invitation.email) is not None:
-            raise Conflict(f"{invitation.email} already has an account: sign in as it first.")
+            raise Conflict(
+                N_("%(email)s already has an account: sign in first."),
+                params={"email": invitation.email},
+            )
         user = create_user(session, email=invitation.email, name=name, password=password)
     claimed = session.execute(
         update(Invitation)
@@ -205,7 +214,7 @@ def create_api_token(
     its role until revoked.
     """
     if not name.strip():
-        raise ValidationFailed("name", "Give the token a name that says what uses it.")
+        raise ValidationFailed("name", N_("Give the token a name that says what uses it."))
     check_role(role)
     raw = TOKEN_PREFIX + new_token()
     token = ApiToken(

@@ -24,6 +24,7 @@ from rapport.core.crypto import (
     new_token,
     verify_password,
 )
+from rapport.core.i18n import N_
 from rapport.db import lock_for_write
 from rapport.errors import Conflict, NotAuthenticated, NotFound, RateLimited, ValidationFailed
 from rapport.jobs import enqueue
@@ -455,7 +456,9 @@ def change_password(
     if not verify_password(user.password_hash, current):
         register_failure(session, user=user, settings=settings)
         raise ValidationFailed(
-            "current_password", "That is not your current password.", "Type it again."
+            "current_password",
+            N_("That is not your current password."),
+            N_("Type the password you signed in with, or sign out and reset it."),
         )
     check_password(new, field="new_password")
     new_hash = hash_password(new)

@@ -44,6 +44,15 @@ def role_label(role: str) -> str:
     return gettext(ROLE_LABELS.get(role, role))
 
 
+def roles_allowed(permission: str) -> str:
+    """The roles that have ``permission``, named in the current language ("Owner, Approver")."""
+    return ", ".join(role_label(r) for r in ROLES if r in PERMISSIONS[permission][1])
+
+
+def permission_label(permission: str) -> str:
+    return gettext(PERMISSIONS[permission][0])
+
+
 def can(role: str | None, permission: str) -> bool:
     if role is None:
         return False

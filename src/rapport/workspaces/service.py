@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from rapport.core.crypto import hash_password
 from rapport.core.fields import control_character_problem, web_url_problem
+from rapport.core.i18n import N_
 from rapport.errors import Conflict, NotFound, ValidationFailed
 from rapport.workspaces import audit
 from rapport.workspaces.models import Membership, Organisation, StaffMember, User, Workspace
@@ -23,7 +25,7 @@ MIN_PASSWORD_LENGTH = 10
 MAX_STAFF = 200
 # The longest each practice detail may be (the database columns hold these, the API says so).
 DETAIL_LIMITS = {
-    "name": 200,
+    "name": 120,
     "timezone": 64,
     "phone": 40,
     "email": 200,
@@ -31,8 +33,13 @@ DETAIL_LIMITS = {
     "website": 300,
     "opening_hours": 2000,
 }
-STAFF_NAME_LIMIT = 200
+STAFF_NAME_LIMIT = 100  # the same as MAX_PERSON_NAME below
 STAFF_TITLE_LIMIT = 120
+
+# Names are shown in the header, headings and lists: long enough for any real practice or
+# person, short enough that no name can take over a page.
+MAX_WORKSPACE_NAME = DETAIL_LIMITS["name"]
+MAX_PERSON_NAME = 100
 
 
 def slugify(text: str) -> str:
@@ -43,9 +50,12 @@ def slugify(text: str) -> str:
 def clean_email(email: str, field: str = "email") -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
+    except EmailNotValidError:
         raise ValidationFailed(
-            field, f"“{email}” is not a valid email address.", str(exc)
+            field,
+            N_("“%(email)s” is not a valid email address."),
+            N_("Check it for typing errors: it looks like name@example.org."),
+            params={"email": email[:100]},
         ) from None
 
 
@@ -53,15 +63,19 @@ def check_password(password: str, field: str = "password") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(
             field,
-            f"The password is too short ({len(password)} characters).",
-            f"Use at least {MIN_PASSWORD_LENGTH} characters; a few unrelated words work well.",
+            N_("The password is too short (%(length)s characters)."),
+            N_("Use at least %(minimum)s characters; a few unrelated words work well."),
+            params={"length": len(password), "minimum": MIN_PASSWORD_LENGTH},
         )
 
 
 def check_role(role: str, field: str = "role") -> str:
     if role not in ROLES:
         raise ValidationFailed(
-            field, f"“{role}” is not a role.", f"Use one of: {', '.join(ROLES)}."
+            field,
+            N_("“%(role)s” is not a role."),
+            N_("Use one of: %(roles)s."),
+            params={"role": role[:40], "roles": ", ".join(ROLES)},
         )
     return role
 
@@ -71,7 +85,10 @@ def check_timezone(tz: str, field: str = "timezone") -> str:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValidationFailed(
-            field, f"“{tz}” is not a time zone.", "Use an IANA name such as Europe/Amsterdam."
+            field,
+            N_("“%(zone)s” is not a time zone."),
+            N_("Choose one from the list, such as Europe/Amsterdam."),
+            params={"zone": tz[:64]},
         ) from None
     return tz
 
@@ -104,6 +121,21 @@ def _check_bounds(details: WorkspaceDetails) -> None:
     check_website(details.website.strip())
 
 
+def check_name(name: str, *, field: str, limit: int, missing: str) -> str:
+    """A trimmed name, present and at most ``limit`` characters, else a message saying so."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationFailed(field, missing)
+    if len(name) > limit:
+        raise ValidationFailed(
+            field,
+            N_("The name is too long (%(length)s characters)."),
+            N_("Use at most %(limit)s characters; a shorter everyday name works best."),
+            params={"length": len(name), "limit": limit},
+        )
+    return name
+
+
 def _unique_slug(session: Session, model: type[Organisation] | type[Workspace], slug: str) -> str:
     if not SLUG_RE.match(slug):
         raise ValidationFailed(
@@ -119,10 +151,11 @@ def _unique_slug(session: Session, model: type[Organisation] | type[Workspace], 
 def create_organisation(
     session: Session, *, name: str, slug: str | None = None, require_totp: bool = False
 ) -> Organisation:
-    if not name.strip():
-        raise ValidationFailed("name", "The organisation needs a name.")
+    name = check_name(
+        name, field="name", limit=MAX_WORKSPACE_NAME, missing=N_("The organisation needs a name.")
+    )
     org = Organisation(
-        name=name.strip(),
+        name=name,
         slug=_unique_slug(session, Organisation, slug or slugify(name)),
         require_totp=require_totp,
     )
@@ -148,17 +181,37 @@ class WorkspaceDetails:
 
 
 def _check_details(details: WorkspaceDetails) -> None:
-    if not details.name.strip():
-        raise ValidationFailed("name", "The workspace needs a name, usually the practice's name.")
-    check_timezone(details.timezone)
-    if details.locale not in ("en", "nl"):
-        raise ValidationFailed("locale", f"“{details.locale}” is not supported.", "Use en or nl.")
-    if details.practice_type not in PRACTICE_TYPES:
+    """Every problem at once, so a form can mark all its bad fields in one go."""
+    checks: tuple[Callable[[], object], ...] = (
+        lambda: check_name(
+            details.name,
+            field="name",
+            limit=MAX_WORKSPACE_NAME,
+            missing=N_("The workspace needs a name, usually the practice's name."),
+        ),
+        lambda: check_timezone(details.timezone),
+        lambda: _check_choice("locale", details.locale, ("en", "nl")),
+        lambda: _check_choice("practice_type", details.practice_type, PRACTICE_TYPES),
+        lambda: clean_email(details.email) if details.email else None,
+    )
+    failures = []
+    for check in checks:
+        try:
+            check()
+        except ValidationFailed as exc:
+            failures.append(exc)
+    if failures:
+        raise ValidationFailed.combine(failures)
+
+
+def _check_choice(field: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
         raise ValidationFailed(
-            "practice_type", "Unknown practice type.", f"Use one of: {', '.join(PRACTICE_TYPES)}."
+            field,
+            N_("“%(value)s” is not one of the choices."),
+            N_("Use one of: %(choices)s."),
+            params={"value": value[:40], "choices": ", ".join(choices)},
         )
-    if details.email:
-        clean_email(details.email)
 
 
 def create_workspace(
@@ -176,7 +229,7 @@ def create_workspace(
         slug=_unique_slug(session, Workspace, slug or slugify(details.name)),
         **vars(details),
     )
-    workspace.name = details.name.strip()
+    workspace.name = " ".join(details.name.split())
     session.add(workspace)
     session.flush()
     audit.record(
@@ -298,7 +351,11 @@ def set_staff(
 ) -> None:
     """Replace the published staff list (name, title)."""
     _check_staff_bounds(staff)
-    cleaned = [(n.strip(), t.strip()) for n, t in staff if n.strip()]
+    cleaned = [
+        (check_name(n, field="staff", limit=MAX_PERSON_NAME, missing=""), " ".join(t.split()))
+        for n, t in staff
+        if n.strip()
+    ]
     before = [(s.name, s.title) for s in workspace.staff]
     if cleaned == before:
         return
@@ -333,14 +390,11 @@ def create_user(
     session: Session, *, email: str, name: str, password: str, locale: str = "en"
 ) -> User:
     email = clean_email(email)
-    if not name.strip():
-        raise ValidationFailed("name", "Please give a name.")
+    name = check_name(name, field="name", limit=MAX_PERSON_NAME, missing=N_("Please give a name."))
     check_password(password)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict(f"There is already an account for {email}.")
-    user = User(
-        email=email, name=name.strip(), password_hash=hash_password(password), locale=locale
-    )
+        raise Conflict(N_("There is already an account for %(email)s."), params={"email": email})
+    user = User(email=email, name=name, password_hash=hash_password(password), locale=locale)
     session.add(user)
     session.flush()
     return user
@@ -353,7 +407,7 @@ def get_user_by_email(session: Session, *, email: str) -> User | None:
 def get_workspace_by_slug(session: Session, *, slug: str) -> Workspace:
     workspace = session.scalar(select(Workspace).where(Workspace.slug == slug))
     if workspace is None:
-        raise NotFound(f"No workspace “{slug}”.")
+        raise NotFound(N_("No workspace “%(slug)s”."), params={"slug": slug[:80]})
     return workspace
 
 
@@ -370,7 +424,7 @@ def workspace_for_member(session: Session, *, slug: str, user: User) -> tuple[Wo
     workspace = session.scalar(select(Workspace).where(Workspace.slug == slug))
     member = membership_of(session, user=user, workspace=workspace) if workspace else None
     if workspace is None or member is None:
-        raise NotFound(f"No workspace “{slug}”.")
+        raise NotFound(N_("No workspace “%(slug)s”."), params={"slug": slug[:80]})
     return workspace, member.role
 
 
@@ -389,7 +443,10 @@ def add_member(
 ) -> Membership:
     check_role(role)
     if membership_of(session, user=user, workspace=workspace):
-        raise Conflict(f"{user.email} is already a member of {workspace.name}.")
+        raise Conflict(
+            N_("%(email)s is already a member of %(workspace)s."),
+            params={"email": user.email, "workspace": workspace.name},
+        )
     member = Membership(workspace_id=workspace.id, user_id=user.id, role=role)
     session.add(member)
     session.flush()

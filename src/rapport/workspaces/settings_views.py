@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import Annotated
+from urllib.parse import urlencode
 
 import segno
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from rapport.core import clock
-from rapport.core.i18n import LOCALES
+from rapport.core.i18n import LOCALES, N_, ngettext
 from rapport.core.i18n import gettext as _
 from rapport.db import all_or_nothing
-from rapport.errors import RapportError
+from rapport.errors import RapportError, ValidationFailed
 from rapport.web.deps import (
     SESSION_COOKIE,
+    Auth,
     AuthDep,
     DbDep,
     IdPath,
@@ -25,7 +28,8 @@ from rapport.web.deps import (
 )
 from rapport.web.links import PublicUrl
 from rapport.web.pages import form_errors, redirect, render
-from rapport.workspaces import access, audit, auth, checkpoints, outbox, service
+from rapport.workspaces import access, audit, audit_text, auth, checkpoints, outbox, service
+from rapport.workspaces import account as account_service
 from rapport.workspaces.models import Invitation
 from rapport.workspaces.roles import PERMISSIONS, ROLE_LABELS, ROLES
 
@@ -42,9 +46,29 @@ def _qr_svg(data: str) -> str:
 # --- account --------------------------------------------------------------------------
 
 
+def _account_context(db: DbDep, auth_: Auth, **extra: object) -> dict[str, object]:
+    """What the account page shows besides the second factor: the sessions, this one marked."""
+    current = auth_.session_row.id_hash if auth_.session_row else ""
+    return {
+        "title": _("Account and security"),
+        "locales": LOCALES,
+        "sessions": account_service.active_sessions(db, user=auth_.user),
+        "current_session": current,
+        "name_limit": service.MAX_PERSON_NAME,
+        "timezone": _reader_zone(db, auth_),
+        **extra,
+    }
+
+
+def _reader_zone(db: DbDep, auth_: Auth) -> str:
+    """Times on personal pages: the zone of the reader's first practice (UTC without one)."""
+    memberships = service.workspaces_of(db, user=auth_.user)
+    return memberships[0][0].timezone if memberships else "UTC"
+
+
 @router.get("/account")
-def account(request: Request, auth_: AuthDep, settings: SettingsDep) -> Response:
-    context: dict[str, object] = {"title": _("Account and security"), "locales": LOCALES}
+def account(request: Request, db: DbDep, auth_: AuthDep, settings: SettingsDep) -> Response:
+    context = _account_context(db, auth_)
     if request.query_params.get("setup") == "totp" and not auth_.user.totp_enabled:
         setup = auth.begin_totp(auth_.user)
         context.update(totp_secret=setup.secret, totp_qr=_qr_svg(setup.provisioning_uri))
@@ -53,15 +77,57 @@ def account(request: Request, auth_: AuthDep, settings: SettingsDep) -> Response
 
 @router.post("/account/profile")
 def update_profile(
+    request: Request,
     db: DbDep,
     auth_: AuthDep,
     name: Annotated[str, Form()] = "",
     locale: Annotated[str, Form()] = "en",
 ) -> Response:
-    if name.strip():
-        auth_.user.name = name.strip()
-    auth_.user.locale = locale if locale in LOCALES else "en"
+    try:
+        account_service.update_profile(auth_.user, name=name, locale=locale)
+    except RapportError as exc:
+        db.expire(auth_.user)
+        context = _account_context(db, auth_, errors=form_errors(exc), profile_name=name)
+        return render(request, "workspaces/account.html", context, exc.status_code)
     return redirect("/account", flash=_("Saved."))
+
+
+@router.post("/account/password")
+def change_password(
+    request: Request,
+    db: DbDep,
+    auth_: AuthDep,
+    settings: SettingsDep,
+    current_password: Annotated[str, Form()] = "",
+    new_password: Annotated[str, Form()] = "",
+) -> Response:
+    """A new password ends every other session and every reset link of the account; wrong
+    current passwords count towards the lock-out."""
+    try:
+        auth.change_password(
+            db,
+            user=auth_.user,
+            current=current_password,
+            new=new_password,
+            settings=settings,
+            keep_session_raw=request.cookies.get(SESSION_COOKIE, ""),
+        )
+    except RapportError as exc:
+        context = _account_context(db, auth_, password_errors=form_errors(exc))
+        return render(request, "workspaces/account.html", context, exc.status_code)
+    return redirect(
+        "/account", flash=_("Your password is changed. Other browsers were signed out.")
+    )
+
+
+@router.post("/account/sessions/others")
+def sign_out_elsewhere(db: DbDep, auth_: AuthDep) -> Response:
+    keep = auth_.session_row.id_hash if auth_.session_row else ""
+    ended = account_service.end_other_sessions(db, user=auth_.user, keep_session=keep)
+    message = ngettext(
+        "Signed out of %(num)s other browser.", "Signed out of %(num)s other browsers.", ended
+    ) % {"num": ended}
+    return redirect("/account#sessions", flash=message)
 
 
 @router.post("/account/totp")
@@ -78,20 +144,14 @@ def confirm_totp(
             db, user=auth_.user, secret=secret, code=code, secret_key=settings.ensure_secret_key()
         )
     except RapportError as exc:
-        context: dict[str, object] = {
-            "title": _("Account and security"),
-            "locales": LOCALES,
-            "errors": form_errors(exc),
-        }
+        extra: dict[str, object] = {}
         if not auth_.user.totp_enabled:
             setup = auth.begin_totp(auth_.user)  # a fresh key: the posted one may be unusable
-            context.update(totp_secret=setup.secret, totp_qr=_qr_svg(setup.provisioning_uri))
+            extra = {"totp_secret": setup.secret, "totp_qr": _qr_svg(setup.provisioning_uri)}
+        context = _account_context(db, auth_, errors=form_errors(exc), **extra)
         return render(request, "workspaces/account.html", context, exc.status_code)
-    return render(
-        request,
-        "workspaces/account.html",
-        {"title": _("Account and security"), "locales": LOCALES, "recovery_codes": codes},
-    )
+    context = _account_context(db, auth_, recovery_codes=codes)
+    return render(request, "workspaces/account.html", context)
 
 
 @router.post("/account/totp/disable")
@@ -113,43 +173,10 @@ def disable_totp(
     try:
         auth.confirm_identity(db, user=auth_.user, password=password, code=code, settings=settings)
     except RapportError as exc:
-        context = {
-            "title": _("Account and security"),
-            "locales": LOCALES,
-            "disable_errors": form_errors(exc),
-        }
+        context = _account_context(db, auth_, disable_errors=form_errors(exc))
         return render(request, "workspaces/account.html", context, exc.status_code)
     auth.disable_totp(auth_.user)
     return redirect("/account", flash=_("Second factor turned off."), kind="warning")
-
-
-@router.post("/account/password")
-def change_password(
-    request: Request,
-    db: DbDep,
-    auth_: AuthDep,
-    settings: SettingsDep,
-    current_password: Annotated[str, Form()] = "",
-    new_password: Annotated[str, Form()] = "",
-) -> Response:
-    """A new password ends every other session and every reset link of the account."""
-    try:
-        auth.change_password(
-            db,
-            user=auth_.user,
-            current=current_password,
-            new=new_password,
-            settings=settings,
-            keep_session_raw=request.cookies.get(SESSION_COOKIE, ""),
-        )
-    except RapportError as exc:
-        context = {
-            "title": _("Account and security"),
-            "locales": LOCALES,
-            "password_errors": form_errors(exc),
-        }
-        return render(request, "workspaces/account.html", context, exc.status_code)
-    return redirect("/account", flash=_("Your password is changed. Other sessions are signed out."))
 
 
 # --- practice details and staff -------------------------------------------------------
@@ -172,7 +199,11 @@ def practice_settings(request: Request, db: DbDep, ctx: SettingsCtx) -> Response
             db, user=ctx.user, organisation=ctx.workspace.organisation
         ),
     }
-    return render(request, "workspaces/settings.html", context)
+    return render(request, "workspaces/settings.html", {**context, **_practice_choices()})
+
+
+def _practice_choices() -> dict[str, object]:
+    return {"time_zones": clock.time_zone_choices(), "name_limit": service.MAX_WORKSPACE_NAME}
 
 
 @router.post("/w/{slug}/settings")
@@ -217,6 +248,7 @@ def save_practice_settings(
             "errors": form_errors(exc),
             "form": details,
             "staff_text": staff,
+            **_practice_choices(),
         }
         return render(request, "workspaces/settings.html", context, exc.status_code)
     return redirect(f"/w/{ctx.workspace.slug}/settings", flash=_("Practice details saved."))
@@ -386,9 +418,27 @@ def revoke_token(db: DbDep, ctx: TokensCtx, token_id: IdPath) -> Response:
 # --- audit trail -----------------------------------------------------------------------
 
 
-def _audit_filter(action: str, actor: str, object_type: str) -> audit.AuditFilter:
+def _day(field: str, value: str) -> date | None:
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationFailed(field, N_("Choose a date from the calendar.")) from None
+
+
+def _audit_filter(
+    ctx: WorkspaceCtx, kind: str, person: str, since: str, until: str
+) -> audit.AuditFilter:
+    """The chosen filters; the lists offer only known values, so anything else is ignored."""
+    start, end = audit_text.day_range(
+        _day("since", since), _day("until", until), ctx.workspace.timezone
+    )
     return audit.AuditFilter(
-        action=action.strip(), actor=actor.strip(), object_type=object_type.strip()
+        action=kind if kind in audit_text.KINDS else "",
+        actor=person.strip()[:200],
+        since=start,
+        until=end,
     )
 
 
@@ -398,12 +448,18 @@ def audit_trail(
     db: DbDep,
     settings: SettingsDep,
     ctx: AuditCtx,
-    action: str = "",
-    actor: str = "",
-    object_type: str = "",
+    kind: str = "",
+    person: str = "",
+    since: str = "",
+    until: str = "",
     page: Annotated[int, Query(ge=1, le=100000)] = 1,
 ) -> Response:
-    filters = _audit_filter(action, actor, object_type)
+    chosen = {"kind": kind, "person": person, "since": since[:10], "until": until[:10]}
+    errors: dict[str, str] = {}
+    try:
+        filters = _audit_filter(ctx, kind, person, since, until)
+    except RapportError as exc:
+        errors, filters = form_errors(exc), audit.AuditFilter()
     events, total = audit.list_events(
         db,
         workspace_id=ctx.workspace.id,
@@ -419,23 +475,29 @@ def audit_trail(
     context = {
         "title": _("Audit trail"),
         "tab": "audit",
-        "events": events,
+        "events": audit_text.readable(db, events, ctx.workspace.slug),
         "total": total,
         "page": page,
         "pages": max(1, -(-total // PAGE_SIZE)),
-        "filters": filters,
+        "chosen": chosen,
+        "errors": errors,
+        "kinds": audit_text.kind_options(),
+        "people": audit_text.people(db, workspace_id=ctx.workspace.id),
         "problem": problem,
-        "query": request.url.query,
+        "query": urlencode({k: v for k, v in chosen.items() if v}),
     }
     return render(request, "workspaces/audit.html", context)
 
 
 @router.get("/w/{slug}/settings/audit.csv")
 def audit_csv(
-    db: DbDep, ctx: AuditCtx, action: str = "", actor: str = "", object_type: str = ""
+    db: DbDep, ctx: AuditCtx, kind: str = "", person: str = "", since: str = "", until: str = ""
 ) -> Response:
-    body = audit.export_csv(
-        db, workspace_id=ctx.workspace.id, filters=_audit_filter(action, actor, object_type)
+    body = audit_text.export_csv(
+        db,
+        workspace_id=ctx.workspace.id,
+        slug=ctx.workspace.slug,
+        filters=_audit_filter(ctx, kind, person, since, until),
     )
     filename = f"rapport-audit-{ctx.workspace.slug}.csv"
     return PlainTextResponse(

@@ -121,7 +121,7 @@ def login(
     except (NotAuthenticated, RateLimited) as exc:
         client_limits(request).sign_in.hit(client)
         status = 429 if isinstance(exc, RateLimited) else 401
-        context = {"error": exc.message, "email": email, "next": next}
+        context = {"error": exc.localized(), "email": email, "next": next}
         return render(request, "workspaces/login.html", context, status)
     pending = auth.needs_second_factor(user)
     raw, _row = auth.start_session(db, user=user, settings=settings, second_factor_pending=pending)

@@ -179,6 +179,8 @@ def test_a_scanned_form_is_stored_and_served_back_only_to_members(
             "person_name": "Eva de Vries",
             "kind": "testimonial",
             "signed_on": "2025-05-01",
+            "channel_scope": "all",
+            "purpose_scope": "all",
         },
         files={"form_file": ("signed form.pdf", PDF, "application/pdf")},
         follow_redirects=False,
@@ -207,6 +209,8 @@ def test_a_form_that_is_not_a_pdf_or_image_is_refused_and_nothing_is_recorded(
             "person_name": "Eva",
             "kind": "photo",
             "signed_on": "2025-05-01",
+            "channel_scope": "all",
+            "purpose_scope": "all",
         },
         files={"form_file": ("virus.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")},
     )
@@ -224,6 +228,8 @@ def test_the_consents_page_lists_badges_and_revokes_with_a_reason(client, db, wo
             "person_name": "Eva de Vries",
             "kind": "photo",
             "signed_on": "2025-05-01",
+            "channel_scope": "all",
+            "purpose_scope": "all",
         },
     )
     consent = consents.list_consents(db, workspace=world.a)[0]

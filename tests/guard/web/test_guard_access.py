@@ -151,7 +151,14 @@ def test_an_analyst_token_gets_403_on_policy_change_and_consent_recording(
 
 def test_an_editor_can_record_consents_but_not_change_the_policy(client, world) -> None:
     token = sign_in(client, "bob@example.com")
-    form = {"csrf_token": token, "person_name": "Eva", "kind": "photo", "signed_on": "2025-01-01"}
+    form = {
+        "csrf_token": token,
+        "person_name": "Eva",
+        "kind": "photo",
+        "signed_on": "2025-01-01",
+        "channel_scope": "all",
+        "purpose_scope": "all",
+    }
     recorded = client.post("/w/ws-a/guard/consents", data=form, follow_redirects=False)
     assert recorded.status_code == 303
     assert client.post("/w/ws-a/guard/policy", data={"csrf_token": token}).status_code == 403

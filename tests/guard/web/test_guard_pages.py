@@ -146,6 +146,8 @@ def test_linking_a_photo_consent_unblocks_the_faces_without_a_new_upload(
             "person_name": "Eileen Collins",
             "kind": "photo",
             "signed_on": "2020-01-01",
+            "channel_scope": "all",
+            "purpose_scope": "all",
         },
     )
     files = {"file": ("astronaut.jpg", astronaut_jpeg(), "image/jpeg")}

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from rapport.core import clock
 from rapport.core.files import create_private, make_private_dir
+from rapport.core.i18n import N_
 from rapport.errors import Conflict, NotFound, ValidationFailed
 from rapport.guard.consent.models import Consent
 from rapport.guard.detect.model import CONSENT_KINDS
@@ -67,6 +68,10 @@ class ConsentInput:
     purposes: tuple[str, ...] = ()
     notes: str = ""
     form: Attachment | None = field(default=None, repr=False)
+    # The explicit choice of the web form: True = every channel (purpose), False = only those
+    # listed. None keeps the API's older rule (an empty list means every channel).
+    every_channel: bool | None = None
+    every_purpose: bool | None = None
 
 
 def today_for(workspace: Workspace) -> date:
@@ -88,23 +93,38 @@ def _clean_scope(name: str, values: tuple[str, ...]) -> list[str]:
     return items
 
 
-def _check_input(data: ConsentInput, today: date) -> None:
-    if not data.person_name.strip():
-        raise ValidationFailed("person_name", "Enter the name of the person who signed.")
-    if len(data.person_name.strip()) > 200:
-        raise ValidationFailed("person_name", "The name is too long (200 characters at most).")
+def check_input(data: ConsentInput, today: date) -> list[ValidationFailed]:
+    """Every problem with ``data`` at once (an empty list when it is fine)."""
+    problems: list[ValidationFailed] = []
+
+    def problem(field_name: str, message: str, fix: str = "", **params: object) -> None:
+        problems.append(ValidationFailed(field_name, message, fix, params=params))
+
+    name = data.person_name.strip()
+    if not name:
+        problem("person_name", N_("Enter the name of the person who signed."))
+    elif len(name) > 200:
+        problem("person_name", N_("The name is too long (200 characters at most)."))
     if data.kind not in CONSENT_KINDS:
-        raise ValidationFailed("kind", f"Choose one of: {', '.join(CONSENT_KINDS)}.")
+        problem("kind", N_("Choose what may be published."))
     if data.signed_on is None:
-        raise ValidationFailed("signed_on", "Enter the date the form was signed (YYYY-MM-DD).")
-    if data.signed_on > today:
-        raise ValidationFailed("signed_on", "The signing date can't be in the future.")
-    if data.expires_on is not None and data.expires_on < data.signed_on:
-        raise ValidationFailed(
-            "expires_on", "The expiry date must be on or after the signing date."
-        )
+        problem("signed_on", N_("Enter the date the form was signed."))
+    elif data.signed_on > today:
+        problem("signed_on", N_("The signing date can't be in the future."))
+    if data.expires_on and data.signed_on and data.expires_on < data.signed_on:
+        problem("expires_on", N_("The expiry date must be on or after the signing date."))
+    if data.every_channel is False and not any(c.strip() for c in data.channels):
+        problem("channels", N_("Tick the channels it covers, or choose every channel."))
+    if data.every_purpose is False and not any(p.strip() for p in data.purposes):
+        problem("purposes", N_("List the purposes it covers, or choose every purpose."))
     if len(data.notes) > 2000:
-        raise ValidationFailed("notes", "Notes are too long (2,000 characters at most).")
+        problem("notes", N_("Notes are too long (2,000 characters at most)."))
+    return problems
+
+
+def _check_input(data: ConsentInput, today: date) -> None:
+    if problems := check_input(data, today):
+        raise ValidationFailed.combine(problems)
 
 
 def sniff_form(form: Attachment) -> tuple[str, str]:
@@ -145,8 +165,8 @@ def record_consent(
 ) -> Consent:
     """Validate and store a consent (and its scanned form); writes ``consent.recorded``."""
     _check_input(data, today_for(workspace))
-    channels = _clean_scope("channels", data.channels)
-    purposes = _clean_scope("purposes", data.purposes)
+    channels = [] if data.every_channel else _clean_scope("channels", data.channels)
+    purposes = [] if data.every_purpose else _clean_scope("purposes", data.purposes)
     if data.form is not None:
         sniff_form(data.form)  # refuse a bad file before anything is written
     assert data.signed_on is not None

@@ -12,13 +12,14 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, Response
 from sqlalchemy.orm import Session
 
+from rapport.core.i18n import N_
 from rapport.core.i18n import gettext as _
 from rapport.errors import NotFound, RapportError, ValidationFailed
 from rapport.guard.consent import service as consents
 from rapport.guard.consent.models import Consent
 from rapport.guard.detect.model import CONSENT_KINDS
 from rapport.web.deps import DbDep, SettingsDep, WorkspaceCtx, require
-from rapport.web.pages import redirect, render
+from rapport.web.pages import form_errors, redirect, render
 
 router = APIRouter(include_in_schema=False)
 W = "/w/{slug}/guard"
@@ -28,7 +29,7 @@ ConsentCtx = Annotated[WorkspaceCtx, Depends(require("consent.manage"))]
 
 
 def _errors(exc: RapportError) -> dict[str, str]:
-    return {e.loc: e.msg for e in exc.errors} or {"form": exc.message}
+    return form_errors(exc)
 
 
 def form_response(consent: Consent, data_dir: Path) -> FileResponse:
@@ -66,15 +67,26 @@ def consents_page(
     return render(request, "guard/consents.html", _consents_context(db, ctx, status, q[:200]))
 
 
-def _parse_date(field: str, value: str, required: bool) -> date | None:
+def _parse_date(field: str, value: str) -> date | None:
+    """A date from the form's date picker (sent as YYYY-MM-DD whatever the reader's locale)."""
     if not value.strip():
-        if required:
-            raise ValidationFailed(field, "Enter a date (YYYY-MM-DD).")
         return None
     try:
         return date.fromisoformat(value.strip())
     except ValueError as exc:
-        raise ValidationFailed(field, f"“{value[:20]}” is not a date.", "Use YYYY-MM-DD.") from exc
+        raise ValidationFailed(
+            field,
+            N_("“%(value)s” is not a date."),
+            N_("Choose the date from the calendar."),
+            params={"value": value[:20]},
+        ) from exc
+
+
+def _scope(choice: str, ticked: bool) -> bool | None:
+    """The explicit "every …" / "only these" choice; ticking items counts as "only these"."""
+    if choice in ("all", "some"):
+        return choice == "all"
+    return False if ticked else None
 
 
 def _attachment(upload: UploadFile | None) -> consents.Attachment | None:
@@ -97,6 +109,8 @@ def record_consent(
     channels: Annotated[list[str] | None, Form(max_length=consents.MAX_SCOPE_ITEMS)] = None,
     purposes: Annotated[str, Form(max_length=1000)] = "",
     notes: Annotated[str, Form(max_length=3000)] = "",
+    channel_scope: Annotated[str, Form(max_length=10)] = "",
+    purpose_scope: Annotated[str, Form(max_length=10)] = "",
     form_file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     values = {
@@ -105,20 +119,46 @@ def record_consent(
         "signed_on": signed_on,
         "expires_on": expires_on,
         "channels": channels or [],
+        "channel_scope": channel_scope,
         "purposes": purposes,
+        "purpose_scope": purpose_scope,
         "notes": notes,
     }
+    problems: list[ValidationFailed] = []
+    dates: dict[str, date | None] = {}
+    for name, raw in (("signed_on", signed_on), ("expires_on", expires_on)):
+        try:
+            dates[name] = _parse_date(name, raw)
+        except ValidationFailed as exc:
+            problems.append(exc)
+            dates[name] = None
+    purpose_list = tuple(p for p in re.split(r"[,\n]", purposes) if p.strip())
+    every_channel = _scope(channel_scope, bool(channels))
+    every_purpose = _scope(purpose_scope, bool(purpose_list))
+    for field_name, choice, message in (
+        ("channels", every_channel, N_("Choose every channel, or tick the channels it covers.")),
+        ("purposes", every_purpose, N_("Choose every purpose, or list the purposes it covers.")),
+    ):
+        if choice is None:
+            problems.append(ValidationFailed(field_name, message))
+    data = consents.ConsentInput(
+        person_name=person_name,
+        kind=kind,
+        signed_on=dates["signed_on"],
+        expires_on=dates["expires_on"],
+        channels=tuple(channels or ()),
+        purposes=purpose_list,
+        notes=notes,
+        form=_attachment(form_file),
+        every_channel=every_channel,
+        every_purpose=every_purpose,
+    )
     try:
-        data = consents.ConsentInput(
-            person_name=person_name,
-            kind=kind,
-            signed_on=_parse_date("signed_on", signed_on, required=True),
-            expires_on=_parse_date("expires_on", expires_on, required=False),
-            channels=tuple(channels or ()),
-            purposes=tuple(p for p in re.split(r"[,\n]", purposes)),
-            notes=notes,
-            form=_attachment(form_file),
-        )
+        if problems:
+            # Report the parse problems together with everything else that is wrong.
+            found = consents.check_input(data, consents.today_for(ctx.workspace))
+            unparsed = {p.field for p in problems}
+            raise ValidationFailed.combine([p for p in found if p.field not in unparsed] + problems)
         consents.record_consent(
             db, workspace=ctx.workspace, data=data, actor=ctx.actor, data_dir=settings.data_dir
         )
@@ -148,7 +188,7 @@ def revoke_consent(
         raise
     except RapportError as exc:
         context = _consents_context(db, ctx, "", "")
-        context.update(revoke_errors={consent_id: exc.message})
+        context.update(revoke_errors={consent_id: exc.localized()})
         return render(request, "guard/consents.html", context, exc.status_code)
     return redirect(
         f"/w/{ctx.workspace.slug}/guard/consents",

@@ -1,5 +1,10 @@
 // Small behaviours shared by every page (no inline scripts: the CSP forbids them).
 document.addEventListener("DOMContentLoaded", () => {
+  // A tab strip scrolls sideways on a phone: bring the current tab into view.
+  document.querySelectorAll(".nav-tabs .nav-link.active").forEach((tab) => {
+    const strip = tab.closest(".nav-tabs");
+    if (tab.offsetLeft + tab.offsetWidth > strip.clientWidth) strip.scrollLeft = tab.offsetLeft - 16;
+  });
   document.querySelectorAll("[data-copy]").forEach((button) => {
     button.addEventListener("click", () => {
       const target = document.getElementById(button.dataset.copy);
