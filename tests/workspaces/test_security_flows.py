@@ -293,6 +293,8 @@ def test_the_export_neutralises_formulas_and_holds_notifications_and_consent_for
             "person_name": "Eva de Vries",
             "kind": "testimonial",
             "signed_on": "2025-05-01",
+            "channel_scope": "all",
+            "purpose_scope": "all",
         },
         files={"form_file": ("signed form.pdf", PDF, "application/pdf")},
         follow_redirects=False,
@@ -536,7 +538,7 @@ def test_an_invitation_for_an_existing_account_is_accepted_after_signing_in_as_i
     refused = client.post(
         link, data={"name": "Mallory", "password": PASSWORD, "csrf_token": csrf_from(page.text)}
     )
-    assert refused.status_code == 409 and "sign in as it first" in refused.text
+    assert refused.status_code == 409 and "already has an account: sign in first" in refused.text
     csrf = sign_in(client, "DANA@example.com")
     accepted = client.post(link, data={"csrf_token": csrf}, follow_redirects=False)
     assert accepted.status_code == 303 and accepted.headers["location"] == "/w/ws-a/today"

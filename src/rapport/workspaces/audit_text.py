@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rapport.core import clock
+from rapport.core.csvsafe import safe_row
 from rapport.core.i18n import LOCALE_NAMES, N_, current_locale, gettext
 from rapport.workspaces import audit
 from rapport.workspaces.models import AuditEvent, User
@@ -287,16 +288,18 @@ def export_csv(
     for item in readable(session, events, slug):
         event = item.event
         writer.writerow(
-            [
-                event.seq,
-                clock.as_utc(event.created_at).isoformat(),
-                event.actor_label,
-                event.action,
-                event.object_type,
-                event.object_id,
-                json.dumps(event.summary, sort_keys=True, ensure_ascii=False),
-                item.sentence,
-            ]
+            safe_row(
+                [
+                    event.seq,
+                    clock.as_utc(event.created_at).isoformat(),
+                    event.actor_label,
+                    event.action,
+                    event.object_type,
+                    event.object_id,
+                    json.dumps(event.summary, sort_keys=True, ensure_ascii=False),
+                    item.sentence,
+                ]
+            )
         )
     return buffer.getvalue()
 

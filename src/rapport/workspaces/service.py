@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
@@ -114,11 +115,15 @@ def check_website(website: str, field: str = "website") -> None:
         )
 
 
-def _check_bounds(details: WorkspaceDetails) -> None:
-    """Lengths and characters first: cheap, and nothing else needs to look at huge input."""
-    for field, limit in DETAIL_LIMITS.items():
-        check_text(field, getattr(details, field), limit=limit)
-    check_website(details.website.strip())
+def _bound_checks(details: WorkspaceDetails) -> list[Callable[[], object]]:
+    """Lengths and characters of every detail but the name (``check_name`` says more there)."""
+    checks: list[Callable[[], object]] = [
+        partial(check_text, field, getattr(details, field), limit=limit)
+        for field, limit in DETAIL_LIMITS.items()
+        if field != "name"
+    ]
+    checks.append(partial(check_website, details.website.strip()))
+    return checks
 
 
 def check_name(name: str, *, field: str, limit: int, missing: str) -> str:
@@ -183,6 +188,7 @@ class WorkspaceDetails:
 def _check_details(details: WorkspaceDetails) -> None:
     """Every problem at once, so a form can mark all its bad fields in one go."""
     checks: tuple[Callable[[], object], ...] = (
+        *_bound_checks(details),
         lambda: check_name(
             details.name,
             field="name",
@@ -222,7 +228,6 @@ def create_workspace(
     slug: str | None = None,
     actor: User | None = None,
 ) -> Workspace:
-    _check_bounds(details)
     _check_details(details)
     workspace = Workspace(
         organisation_id=organisation.id,
@@ -247,7 +252,6 @@ def create_workspace(
 def update_workspace(
     session: Session, *, workspace: Workspace, details: WorkspaceDetails, actor: User | None
 ) -> Workspace:
-    _check_bounds(details)
     _check_details(details)
     before = {k: getattr(workspace, k) for k in vars(details)}
     for key, value in vars(details).items():
