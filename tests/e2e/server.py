@@ -21,7 +21,7 @@ from rapport.jobs import enqueue
 from rapport.models import import_all_models
 from rapport.notifications import notify
 from rapport.web.app import create_app
-from rapport.workspaces import service
+from rapport.workspaces import configure_audit_key, service
 from rapport.workspaces.models import User, Workspace
 
 CHROMIUM = "/usr/bin/chromium"
@@ -88,8 +88,10 @@ def _free_socket() -> socket.socket:
 
 
 def _database(data_dir: Path, seed: Seed, url: str | None = None) -> str:
-    """Create every table in ``url`` (default: a new SQLite file in ``data_dir``) and seed it."""
+    """Create every table in ``url`` (default: a new SQLite file in ``data_dir``) and seed it,
+    signing the audit trail with the key the server will check it with."""
     import_all_models()
+    configure_audit_key(SECRET)
     url = url or f"sqlite:///{data_dir / 'rapport.db'}"
     engine = make_engine(url)
     Base.metadata.create_all(engine)
