@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session
 
 from rapport.config import get_settings
 from rapport.core import clock
-from rapport.core.csvsafe import csv_text
 from rapport.db import lock_for_write
 from rapport.workspaces.models import AuditEvent, User
 
@@ -313,22 +312,3 @@ def list_events(
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(AuditEvent.seq.desc()).limit(limit).offset(offset))
     return list(rows), total
-
-
-def export_csv(session: Session, *, workspace_id: int, filters: AuditFilter) -> str:
-    rows: list[list[object]] = [
-        ["seq", "time_utc", "actor", "action", "object_type", "object_id", "summary"]
-    ]
-    for event in session.scalars(_filtered(workspace_id, filters).order_by(AuditEvent.seq)):
-        rows.append(
-            [
-                event.seq,
-                clock.as_utc(event.created_at).isoformat(),
-                event.actor_label,
-                event.action,
-                event.object_type,
-                event.object_id,
-                json.dumps(event.summary, sort_keys=True, ensure_ascii=False),
-            ]
-        )
-    return csv_text(rows)

@@ -7,8 +7,6 @@ The stored event, and so the hash chain, is never touched: sentences are made wh
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rapport.core import clock
-from rapport.core.csvsafe import safe_row
+from rapport.core.csvsafe import csv_text
 from rapport.core.i18n import LOCALE_NAMES, N_, current_locale, gettext
 from rapport.workspaces import audit
 from rapport.workspaces.models import AuditEvent, User
@@ -280,28 +278,24 @@ def export_csv(
         session, workspace_id=workspace_id, filters=filters, limit=limit
     )
     events.reverse()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
+    rows: list[list[object]] = [
         ["seq", "time_utc", "actor", "action", "object_type", "object_id", "summary", "sentence"]
-    )
+    ]
     for item in readable(session, events, slug):
         event = item.event
-        writer.writerow(
-            safe_row(
-                [
-                    event.seq,
-                    clock.as_utc(event.created_at).isoformat(),
-                    event.actor_label,
-                    event.action,
-                    event.object_type,
-                    event.object_id,
-                    json.dumps(event.summary, sort_keys=True, ensure_ascii=False),
-                    item.sentence,
-                ]
-            )
+        rows.append(
+            [
+                event.seq,
+                clock.as_utc(event.created_at).isoformat(),
+                event.actor_label,
+                event.action,
+                event.object_type,
+                event.object_id,
+                json.dumps(event.summary, sort_keys=True, ensure_ascii=False),
+                item.sentence,
+            ]
         )
-    return buffer.getvalue()
+    return csv_text(rows)
 
 
 def kind_options() -> list[tuple[str, str]]:
