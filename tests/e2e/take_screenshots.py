@@ -83,6 +83,11 @@ def phone_shots(browser: Browser, url: str) -> None:
     page.locator("[aria-controls='rp-nav']").click()
     page.locator("#rp-nav.show").wait_for()
     shoot(page, "phone-menu")
+    page.goto(f"/w/{SLUG}/settings/team")
+    page.locator("footer").get_by_role("button", name="Nederlands").click()
+    page.locator("html[lang='nl']").wait_for()
+    shoot(page, "phone-team-nl")
+    page.locator("footer").get_by_role("button", name="English").click()
 
 
 def main() -> None:
