@@ -33,15 +33,12 @@ import httpx
 from PIL import Image
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import create_engine, text
 
+from jobs import throwaway_postgres  # bench/jobs.py: the same throwaway database
 from rapport import dbadmin
 from rapport.db import get_engine, session_factory, unit_of_work
 from rapport.workspaces import access, service
 
-PG_URL = os.environ.get(
-    "RAPPORT_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 PASSWORD = "bench password 2026"
 SLUG = "bench"
 PEOPLE = 32
@@ -220,20 +217,6 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
-@contextmanager
-def postgres_database() -> Iterator[str]:
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    name = f"rapport_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield PG_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def scenario(url: str, data_dir: Path, server_count: int, clients: list[int], seconds: float):  # type: ignore[no-untyped-def]
     token = seed(url)
     with servers(url, data_dir, server_count) as bases:
@@ -268,7 +251,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         sqlite_url = f"sqlite:///{Path(tmp) / 'sqlite' / 'rapport.db'}"
         runs = [("SQLite", 1, sqlite_url, Path(tmp) / "sqlite")]
-        with postgres_database() as pg_url:
+        with throwaway_postgres() as pg_url:
             runs.append(("PostgreSQL", 2, pg_url, Path(tmp) / "pg"))
             for label, server_count, url, data_dir in runs:
                 data_dir.mkdir(parents=True, exist_ok=True)
